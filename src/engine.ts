@@ -1,0 +1,168 @@
+/**
+ * The reconnect engine: reconnecting-websocket 4.4.0, kept behind this one
+ * module so that the rest of the SDK never meets its quirks. It drives the
+ * connect–close–connect loop; this adapter decides every delay and owns
+ * every timer that matters.
+ *
+ * How each known defect of 4.4.0 is neutralised here
+ * (line numbers refer to its `reconnecting-websocket.ts`):
+ *
+ * 1. Error and timeout paths report a clean 1000 close (L397–409, L459).
+ *    The library only ever sees TracedSockets, which never forward `error`
+ *    events, so its error path never runs; its own connection timeout is set
+ *    to the largest timer delay and the real one lives in TracedSocket. The
+ *    SDK reads every close from TracedSocket, never from the library.
+ * 2. Stuck for good after `maxRetries` (L361–364), and
+ * 3. stuck after `close()` during backoff (L377–379): every run of the
+ *    engine gets a fresh library instance, so a stuck instance is simply
+ *    dropped; `maxRetries` is enforced by the SDK and the library gets
+ *    `Infinity`.
+ * 4. The backoff timer cannot be cancelled (L327–331): the library's own
+ *    delay is always 0, and the real delay is a timer of this adapter,
+ *    cleared by {@link Engine.stop}. A stopped run never calls the URL
+ *    provider again.
+ * 5. A rejecting URL provider or a throwing constructor leaves an unhandled
+ *    rejection (L373–389): the provider handed to the library never
+ *    rejects, and a failure reaches the SDK as a connection that fails with
+ *    `cause: 'url'`.
+ * 7. One random minimum delay per page (L41): all delay options are passed
+ *    explicitly (as 0), so the import-time draw is never used; jitter is
+ *    drawn per attempt by the SDK's backoff.
+ * 8. Silent loss at `maxEnqueuedMessages` (L258): the library's queue is
+ *    never used (`maxEnqueuedMessages: 0`, and nothing is sent through it);
+ *    the SDK's queue announces every drop.
+ *
+ * (6, the missing close-code policy, is the SDK's reconnect policy.)
+ *
+ * @module
+ */
+import ReconnectingWebSocket from 'reconnecting-websocket';
+import { MAX_TIMER_MS } from './options';
+import type { TracedSocket } from './traced-socket';
+
+/** What the engine asks of its owner. */
+export interface EngineHooks {
+  /** Resolves the URL for the next attempt; may throw or reject. */
+  resolveUrl(): string | Promise<string>;
+  /** Builds the traced socket for an attempt, from the URL or the reason there is none. */
+  createSocket(target: { url: string } | { error: unknown }): TracedSocket;
+}
+
+/** The library's constructor signature for its `WebSocket` option. */
+type SocketClass = { readonly CLOSING: 2; new (url: string, protocols?: string | string[]): TracedSocket };
+
+/** Drives connection attempts. One run lasts from {@link start} to {@link stop}. */
+export class Engine {
+  private rws: ReconnectingWebSocket | null = null;
+  private run = 0;
+  private nextDelay = 0;
+  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  private endWait: (() => void) | null = null;
+  private pending: { url: string } | { error: unknown } | null = null;
+  private readonly socketClass: SocketClass;
+
+  constructor(
+    private readonly hooks: EngineHooks,
+    private readonly protocols: string[],
+    private readonly minUptime: number,
+  ) {
+    const take = (): TracedSocket => {
+      const target = this.pending ?? { error: new Error('no URL was resolved for this attempt') };
+      this.pending = null;
+      return this.hooks.createSocket(target);
+    };
+    // The library builds sockets with `new WS(url, protocols)`; a constructor may return another object.
+    this.socketClass = class {
+      static readonly CLOSING = 2 as const;
+      constructor() {
+        return take();
+      }
+    } as unknown as SocketClass;
+  }
+
+  /** Whether a run is under way. */
+  get running(): boolean {
+    return this.rws !== null;
+  }
+
+  /** Whether the run is waiting out a reconnect delay. */
+  get waiting(): boolean {
+    return this.endWait !== null;
+  }
+
+  /** Starts a run: the first attempt begins at once. Stops a run under way first. */
+  start(): void {
+    this.stop();
+    const run = this.run;
+    this.nextDelay = 0;
+    this.rws = new ReconnectingWebSocket(() => this.provide(run), this.protocols.length ? this.protocols : undefined, {
+      WebSocket: this.socketClass,
+      // Always explicit: the library's default minimum is drawn once at import (L41).
+      minReconnectionDelay: 0,
+      maxReconnectionDelay: 0,
+      reconnectionDelayGrowFactor: 1,
+      minUptime: this.minUptime,
+      // The real connect timeout is TracedSocket's; the library's would report 1000 (L392–395).
+      connectionTimeout: MAX_TIMER_MS,
+      maxRetries: Infinity,
+      maxEnqueuedMessages: 0,
+      startClosed: false,
+      debug: false,
+    });
+  }
+
+  /**
+   * Sets the delay before the attempt that follows the close about to be
+   * reported to the library. Call it before the socket's close reaches the engine.
+   */
+  setNextDelay(ms: number): void {
+    this.nextDelay = ms;
+  }
+
+  /** Ends a reconnect delay in progress: the next attempt begins now. */
+  connectNow(): void {
+    this.endWait?.();
+  }
+
+  /** Ends the run: no further attempt, no timer left, the URL provider not called again. */
+  stop(): void {
+    this.run++;
+    const rws = this.rws;
+    this.rws = null;
+    this.pending = null;
+    // Sets the library's closed flag first, so that the released wait below constructs nothing.
+    rws?.close();
+    this.endWait?.();
+  }
+
+  /**
+   * The URL provider handed to the library. It waits out the delay on a timer
+   * this adapter owns, then resolves the URL. It never rejects (defect 5).
+   */
+  private provide(run: number): Promise<string> {
+    return new Promise<string>((resolve) => {
+      const proceed = (): void => {
+        clearTimeout(this.waitTimer);
+        this.waitTimer = undefined;
+        this.endWait = null;
+        if (run !== this.run) return resolve('');
+        Promise.resolve()
+          .then(() => this.hooks.resolveUrl())
+          .then(
+            (url) => ({ url }),
+            (error: unknown) => ({ error }),
+          )
+          .then((target) => {
+            if (run === this.run) this.pending = target;
+            resolve('url' in target ? target.url : '');
+          });
+      };
+      if (run !== this.run) return resolve('');
+      const delay = this.nextDelay;
+      this.nextDelay = 0;
+      if (delay <= 0) return proceed();
+      this.endWait = proceed;
+      this.waitTimer = setTimeout(proceed, delay);
+    });
+  }
+}

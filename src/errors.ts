@@ -1,0 +1,52 @@
+/**
+ * Errors. Bad input throws the built-in class a browser would throw
+ * (`SyntaxError`, `RangeError`, `TypeError`, `DOMException`); faults at run
+ * time are emitted as a {@link SocketError} on the `error` event, never thrown.
+ *
+ * @module
+ */
+
+/** What went wrong, for a {@link SocketError}. */
+export type SocketErrorCode =
+  /** The browser fired `error` on the native socket (refused, rejected upgrade, dropped). */
+  | 'connect-failed'
+  /** The browser fired `error` on an open socket; a `close` follows. */
+  | 'socket-error'
+  /** The connection did not open within `connectTimeout`. */
+  | 'connect-timeout'
+  /** The URL provider threw, rejected, or returned a URL the browser refused. */
+  | 'url'
+  /** The native `send()` threw. */
+  | 'send-failed'
+  /** An event handler of the app threw; the SDK carried on. */
+  | 'handler';
+
+/** A fault at run time, emitted on the `error` event. */
+export class SocketError extends Error {
+  override readonly name = 'SocketError';
+  /** What went wrong. */
+  readonly code: SocketErrorCode;
+  /** The connection number (1-based) the fault belongs to, or `null`. */
+  readonly connection: number | null;
+
+  constructor(code: SocketErrorCode, message: string, connection: number | null, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.connection = connection;
+  }
+}
+
+/** Renders a value for an error message: strings quoted, the rest as typed. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'bigint') return `${value}n`;
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  if (value !== null && typeof value === 'object') return Object.prototype.toString.call(value);
+  return String(value);
+}
+
+/** The `DOMException` a browser throws for a close code it refuses. */
+export function invalidAccess(message: string): DOMException {
+  return new DOMException(message, 'InvalidAccessError');
+}

@@ -1,0 +1,91 @@
+/**
+ * Heartbeat: proves an open connection alive with application traffic,
+ * because a dead or half-open peer fires no browser event at all.
+ *
+ * Decisions rest on timestamps (deadlines), not on timer ticks alone:
+ * Chrome runs timers in hidden tabs as rarely as once a minute, and a late
+ * tick must neither miss a death nor invent one.
+ *
+ * @module
+ */
+import { now } from './clock';
+import type { HeartbeatSettings, SendData } from './options';
+
+/** What the heartbeat needs from the connection it watches. */
+export interface HeartbeatIO {
+  /** Sends a ping. */
+  send(data: SendData): void;
+  /** Called once when the connection is declared dead, with the ms waited since the unanswered ping. */
+  dead(silentMs: number): void;
+}
+
+/** A tick this much later than planned may have followed a frozen page: look once more before declaring death. */
+export const LATE_TICK_MS = 1_000;
+
+/** Watches one open connection. */
+export class Heartbeat {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastInbound = 0;
+  private pingSentAt: number | null = null;
+  private plannedAt = 0;
+  private graceUsed = false;
+
+  constructor(
+    private readonly settings: HeartbeatSettings,
+    private readonly io: HeartbeatIO,
+  ) {}
+
+  /** Starts watching, counting from now. */
+  start(): void {
+    this.lastInbound = now();
+    this.pingSentAt = null;
+    this.schedule(this.settings.interval);
+  }
+
+  /** Stops watching and clears its timer. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Any inbound message proves the peer alive. */
+  inbound(): void {
+    this.lastInbound = now();
+    this.pingSentAt = null;
+    this.graceUsed = false;
+  }
+
+  /** Whether `data` is the server's pong, to be consumed rather than emitted. */
+  isPong(data: unknown): boolean {
+    return this.settings.isPong(data);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.plannedAt = now() + ms;
+    this.timer = setTimeout(this.tick, Math.max(0, ms));
+  }
+
+  private readonly tick = (): void => {
+    this.timer = undefined;
+    const t = now();
+    const { interval, timeout } = this.settings;
+    if (this.pingSentAt !== null) {
+      const deadline = this.pingSentAt + timeout;
+      if (t < deadline) return this.schedule(deadline - t);
+      // After a late tick, let inbound messages queued behind it run before judging.
+      if (t - this.plannedAt > LATE_TICK_MS && !this.graceUsed) {
+        this.graceUsed = true;
+        return this.schedule(0);
+      }
+      this.io.dead(t - this.pingSentAt);
+      return;
+    }
+    const due = this.lastInbound + interval;
+    if (t < due) return this.schedule(due - t);
+    const { message } = this.settings;
+    this.pingSentAt = t;
+    this.schedule(timeout);
+    this.io.send(typeof message === 'function' ? message() : message);
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * resilient-socket: a browser WebSocket that traces every close, never waits
+ * a minute for a server that does not read, and reconnects by close code.
+ *
+ * The public surface is listed here explicitly. Deliberately private: the
+ * engine adapter around reconnecting-websocket, TracedSocket, the queue, the
+ * heartbeat and stall watchdogs, and the lifecycle listeners.
+ *
+ * @packageDocumentation
+ */
+export { ResilientSocket } from './resilient-socket';
+export {
+  classifyClose,
+  closeCodeName,
+  isLocalCode,
+  type CloseCause,
+  type CloseClassification,
+  type CloseFacts,
+  type CloseInfo,
+  type CloseInitiator,
+  type CloseKind,
+} from './close-info';
+export { defaultReconnectPolicy, TRY_AGAIN_LATER_FACTOR, TRY_AGAIN_LATER_MIN_MS } from './policy';
+export { backoffDelay, type BackoffSettings } from './backoff';
+export { SocketError, type SocketErrorCode } from './errors';
+export { redactUrl } from './url';
+export {
+  DEFAULTS,
+  HEARTBEAT_DEFAULTS,
+  type HeartbeatOptions,
+  type JitterMode,
+  type Options,
+  type ReconnectPolicy,
+  type SendData,
+  type UrlProvider,
+  type WebSocketConstructor,
+} from './options';
+export type { CloseTrace, SocketStats } from './traces';
+export type { DropInfo, OpenInfo, ReconnectInfo, SocketEvents, SocketState, StateChange } from './events';

@@ -1,0 +1,40 @@
+/**
+ * Page and network lifecycle: `offline`/`online`, and `pagehide`/`pageshow`
+ * with `persisted` (the back/forward cache). Listeners are added only where
+ * a `window` exists, and removed by the function returned.
+ *
+ * @module
+ */
+
+/** What to do on each lifecycle event. */
+export interface LifecycleHandlers {
+  offline(): void;
+  online(): void;
+  /** The page is entering the back/forward cache. */
+  pagehide(): void;
+  /** The page came back from the back/forward cache. */
+  pageshow(): void;
+}
+
+/**
+ * Listens for the lifecycle events that are switched on. Returns a function
+ * that removes every listener added.
+ */
+export function watchLifecycle(handlers: LifecycleHandlers, network: boolean, page: boolean): () => void {
+  const target = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
+  if (!target || (!network && !page)) return () => {};
+  const listeners: Array<[string, (event: Event) => void]> = [];
+  if (network) {
+    listeners.push(['offline', () => handlers.offline()], ['online', () => handlers.online()]);
+  }
+  if (page) {
+    listeners.push(
+      ['pagehide', (e) => (e as PageTransitionEvent).persisted && handlers.pagehide()],
+      ['pageshow', (e) => (e as PageTransitionEvent).persisted && handlers.pageshow()],
+    );
+  }
+  for (const [type, fn] of listeners) target.addEventListener(type, fn);
+  return () => {
+    for (const [type, fn] of listeners) target.removeEventListener(type, fn);
+  };
+}

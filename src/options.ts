@@ -1,0 +1,393 @@
+/**
+ * Options: the public option types, their defaults (declared once, in
+ * {@link DEFAULTS}), and validation that fails at once with the error a
+ * browser would throw and a message naming the option and the value.
+ *
+ * @module
+ */
+import type { CloseInfo } from './close-info';
+import { describe } from './errors';
+
+/** Data the socket can send, as for `WebSocket.send()`. */
+export type SendData = string | ArrayBuffer | Blob | ArrayBufferView<ArrayBuffer>;
+
+/** A URL, or a function that returns one (or a Promise of one) before each attempt, e.g. to refresh a token. */
+export type UrlProvider = string | URL | (() => string | URL | Promise<string | URL>);
+
+/** A `WebSocket` constructor: the browser's, or e.g. `ws` in Node. */
+export interface WebSocketConstructor {
+  new (url: string, protocols?: string | string[]): WebSocket;
+}
+
+/** Which random jitter to add to each reconnect delay (AWS, "Exponential Backoff and Jitter"). */
+export type JitterMode = 'full' | 'decorrelated' | 'none';
+
+/**
+ * The reconnect policy: decides after each close whether to connect again.
+ * Return `true` to reconnect after the backoff delay, a number to reconnect
+ * after that many milliseconds, or `false` to stop for good.
+ */
+export type ReconnectPolicy = (info: CloseInfo) => boolean | number;
+
+/** Heartbeat settings. See {@link Options.heartbeat}. */
+export interface HeartbeatOptions {
+  /**
+   * Milliseconds between pings. A ping is skipped while inbound messages keep arriving.
+   * @default 15000
+   */
+  interval?: number;
+  /**
+   * Milliseconds to wait after a ping for any inbound message before the connection is declared dead.
+   * @default 5000
+   */
+  timeout?: number;
+  /**
+   * The ping to send: data, or a function that returns it for each ping.
+   * @default "ping"
+   */
+  message?: SendData | (() => SendData);
+  /**
+   * Recognises the server's pong. A matching message proves the connection alive
+   * and is consumed: it is not emitted as `message`.
+   * @default (data) => data === "pong"
+   */
+  isPong?: (data: unknown) => boolean;
+}
+
+/** Options for `new ResilientSocket(url, options)`. Every option is optional. */
+export interface Options {
+  /**
+   * Sub-protocols to offer, as for `new WebSocket(url, protocols)`.
+   * @default []
+   */
+  protocols?: string | string[];
+  /**
+   * Milliseconds `close()` waits for the server's Close echo before it reports
+   * `kind: 'timeout'` and detaches from the native socket.
+   * @default 1000
+   */
+  closeTimeout?: number;
+  /**
+   * Milliseconds a connection may take to open before the SDK abandons it
+   * (`cause: 'connect-timeout'`) and tries again.
+   * @default 10000
+   */
+  connectTimeout?: number;
+  /**
+   * Base of the exponential backoff: the ceiling of the first retry's delay, in ms.
+   * @default 1000
+   */
+  minReconnectDelay?: number;
+  /**
+   * Cap of the exponential backoff, in ms.
+   * @default 30000
+   */
+  maxReconnectDelay?: number;
+  /**
+   * Growth of the backoff ceiling per failed attempt.
+   * @default 2
+   */
+  reconnectDelayFactor?: number;
+  /**
+   * Random jitter on every delay: `full` draws from [0, ceiling], `decorrelated`
+   * from [min, 3 × previous delay], `none` uses the ceiling itself.
+   * @default "full"
+   */
+  jitter?: JitterMode;
+  /**
+   * Milliseconds a connection must stay open before the retry count resets.
+   * @default 5000
+   */
+  minUptime?: number;
+  /**
+   * Failed attempts in a row after which the SDK stops and enters `closed`.
+   * `Infinity` retries for ever.
+   * @default Infinity
+   */
+  maxRetries?: number;
+  /**
+   * Decides after each close whether to reconnect. See {@link ReconnectPolicy}
+   * and the policy table in the README.
+   * @default defaultReconnectPolicy
+   */
+  shouldReconnect?: ReconnectPolicy;
+  /**
+   * Heartbeat: `true` for the defaults, an object to tune it, `false` for none.
+   * Detects a dead or half-open peer that fires no browser event.
+   * @default false
+   */
+  heartbeat?: boolean | HeartbeatOptions;
+  /**
+   * Milliseconds `bufferedAmount` may stay above zero without falling before the
+   * peer is declared stalled (`cause: 'stall'`). `0` turns the watchdog off.
+   * @default 0
+   */
+  stallTimeout?: number;
+  /**
+   * Most messages held while not open. Past it `send()` returns `false` and `drop` fires.
+   * @default 1000
+   */
+  maxQueuedMessages?: number;
+  /**
+   * Most bytes (UTF-8 for strings) held while not open. Past it `send()` returns `false` and `drop` fires.
+   * @default 1048576
+   */
+  maxQueuedBytes?: number;
+  /**
+   * React to the browser's `offline` and `online` events: close at once on
+   * `offline` and wait; reconnect at once on `online`.
+   * @default true
+   */
+  handleOffline?: boolean;
+  /**
+   * React to `pagehide` and `pageshow` with `persisted`: close before the page
+   * enters the back/forward cache and reconnect when it is restored.
+   * @default true
+   */
+  handlePageLifecycle?: boolean;
+  /**
+   * How many close traces `traces` keeps, newest last.
+   * @default 50
+   */
+  traceLimit?: number;
+  /**
+   * How URLs appear in traces: `true` removes credentials, query and fragment
+   * (tokens live there), `false` keeps them, a function maps them itself.
+   * @default true
+   */
+  redactUrl?: boolean | ((url: string) => string);
+  /**
+   * `binaryType` of every native socket.
+   * @default "blob"
+   */
+  binaryType?: BinaryType;
+  /**
+   * The `WebSocket` constructor to use, e.g. `ws` in Node.
+   * @default globalThis.WebSocket
+   */
+  WebSocket?: WebSocketConstructor;
+}
+
+/** Heartbeat settings after defaults are applied. */
+export type HeartbeatSettings = Required<HeartbeatOptions>;
+
+/** Options after defaults are applied and validation passed. */
+export interface Settings extends Required<Omit<Options, 'heartbeat' | 'protocols' | 'WebSocket'>> {
+  protocols: string[];
+  heartbeat: HeartbeatSettings | null;
+  WebSocket: WebSocketConstructor;
+}
+
+/** Default heartbeat settings, used by `heartbeat: true`. */
+export const HEARTBEAT_DEFAULTS: Readonly<HeartbeatSettings> = {
+  interval: 15_000,
+  timeout: 5_000,
+  message: 'ping',
+  isPong: (data) => data === 'pong',
+};
+
+/** Defaults of every option but `shouldReconnect` and `WebSocket`, which need runtime values. */
+export const DEFAULTS = {
+  protocols: [] as string[],
+  closeTimeout: 1_000,
+  connectTimeout: 10_000,
+  minReconnectDelay: 1_000,
+  maxReconnectDelay: 30_000,
+  reconnectDelayFactor: 2,
+  jitter: 'full' as JitterMode,
+  minUptime: 5_000,
+  maxRetries: Infinity,
+  heartbeat: false as boolean | HeartbeatOptions,
+  stallTimeout: 0,
+  maxQueuedMessages: 1_000,
+  maxQueuedBytes: 1_048_576,
+  handleOffline: true,
+  handlePageLifecycle: true,
+  traceLimit: 50,
+  redactUrl: true as boolean | ((url: string) => string),
+  binaryType: 'blob' as BinaryType,
+} as const;
+
+// A forgotten key is a compile error here, and an unknown key a TypeError at run time.
+const OPTION_KEYS: { [K in keyof Options]-?: true } = {
+  protocols: true,
+  closeTimeout: true,
+  connectTimeout: true,
+  minReconnectDelay: true,
+  maxReconnectDelay: true,
+  reconnectDelayFactor: true,
+  jitter: true,
+  minUptime: true,
+  maxRetries: true,
+  shouldReconnect: true,
+  heartbeat: true,
+  stallTimeout: true,
+  maxQueuedMessages: true,
+  maxQueuedBytes: true,
+  handleOffline: true,
+  handlePageLifecycle: true,
+  traceLimit: true,
+  redactUrl: true,
+  binaryType: true,
+  WebSocket: true,
+};
+
+const HEARTBEAT_KEYS: { [K in keyof HeartbeatOptions]-?: true } = {
+  interval: true,
+  timeout: true,
+  message: true,
+  isPong: true,
+};
+
+/** The longest delay `setTimeout` honours; a longer one fires at once. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function checkKeys(value: object, known: object, prefix: string): void {
+  for (const key of Object.keys(value)) {
+    if (!Object.prototype.hasOwnProperty.call(known, key)) {
+      throw new TypeError(`Unknown option \`${prefix}${key}\` (value ${describe((value as Record<string, unknown>)[key])})`);
+    }
+  }
+}
+
+function number(name: string, value: unknown): number {
+  if (typeof value !== 'number' || Number.isNaN(value)) {
+    throw new TypeError(`The \`${name}\` option must be a number, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** A delay in ms: finite, at least `min`, and short enough for `setTimeout`. */
+function duration(name: string, value: unknown, min = 0): number {
+  const ms = number(name, value);
+  if (!Number.isFinite(ms) || ms < min || ms > MAX_TIMER_MS) {
+    throw new RangeError(`The \`${name}\` option must be a finite number of milliseconds from ${min} to ${MAX_TIMER_MS}, got ${describe(value)}`);
+  }
+  return ms;
+}
+
+/** A whole count ≥ `min`, or Infinity where `unbounded` allows it. */
+function count(name: string, value: unknown, min: number, unbounded = true): number {
+  const n = number(name, value);
+  if ((n !== Infinity || !unbounded) && (!Number.isInteger(n) || n < min)) {
+    const also = unbounded ? ', or Infinity' : '';
+    throw new RangeError(`The \`${name}\` option must be a whole number of at least ${min}${also}, got ${describe(value)}`);
+  }
+  return n;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`The \`${name}\` option must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new TypeError(`The \`${name}\` option must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+function fn<T>(name: string, value: unknown): T {
+  if (typeof value !== 'function') throw new TypeError(`The \`${name}\` option must be a function, got ${describe(value)}`);
+  return value as T;
+}
+
+// RFC 7230 §3.2.6 token characters, as the WebSocket constructor checks sub-protocols.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Validates sub-protocols as the WebSocket constructor does: tokens, no duplicates. */
+export function normalizeProtocols(value: unknown): string[] {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list)) {
+    throw new TypeError(`The \`protocols\` option must be a string or an array of strings, got ${describe(value)}`);
+  }
+  const seen = new Set<string>();
+  for (const p of list) {
+    if (typeof p !== 'string' || !TOKEN.test(p)) {
+      throw new SyntaxError(`The \`protocols\` option has an invalid sub-protocol ${describe(p)}`);
+    }
+    if (seen.has(p)) throw new SyntaxError(`The \`protocols\` option has the sub-protocol ${describe(p)} twice`);
+    seen.add(p);
+  }
+  return [...list] as string[];
+}
+
+function normalizeHeartbeat(value: unknown): HeartbeatSettings | null {
+  if (value === false) return null;
+  if (value === true) return { ...HEARTBEAT_DEFAULTS };
+  if (value === null || typeof value !== 'object') {
+    throw new TypeError(`The \`heartbeat\` option must be a boolean or an object, got ${describe(value)}`);
+  }
+  checkKeys(value, HEARTBEAT_KEYS, 'heartbeat.');
+  const merged = { ...HEARTBEAT_DEFAULTS, ...(value as HeartbeatOptions) };
+  const message = merged.message;
+  if (typeof message !== 'function' && typeof message !== 'string' && !(typeof message === 'object' && message !== null)) {
+    throw new TypeError(`The \`heartbeat.message\` option must be data or a function, got ${describe(message)}`);
+  }
+  return {
+    interval: duration('heartbeat.interval', merged.interval, 1),
+    timeout: duration('heartbeat.timeout', merged.timeout, 1),
+    message,
+    isPong: fn('heartbeat.isPong', merged.isPong),
+  };
+}
+
+/**
+ * Applies the defaults to `options` and validates every value.
+ * @throws TypeError for an unknown key or a value of the wrong type.
+ * @throws RangeError for a negative, non-finite or too long duration or count.
+ * @throws SyntaxError for an invalid sub-protocol.
+ */
+export function normalizeOptions(options: Options | undefined, defaultPolicy: ReconnectPolicy): Settings {
+  if (options === undefined) options = {};
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`The options must be an object, got ${describe(options)}`);
+  }
+  checkKeys(options, OPTION_KEYS, '');
+  // Explicit `undefined` means "use the default", as with ky's options.
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Options;
+  const o = { ...DEFAULTS, ...given };
+  const WebSocketCtor = given.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (typeof WebSocketCtor !== 'function') {
+    throw new TypeError(
+      `The \`WebSocket\` option must be a WebSocket constructor, got ${describe(WebSocketCtor)}` +
+        (given.WebSocket === undefined ? ' (this runtime has no global WebSocket: pass one, e.g. from the `ws` package)' : ''),
+    );
+  }
+  const minReconnectDelay = duration('minReconnectDelay', o.minReconnectDelay);
+  const maxReconnectDelay = duration('maxReconnectDelay', o.maxReconnectDelay);
+  if (maxReconnectDelay < minReconnectDelay) {
+    throw new RangeError(`The \`maxReconnectDelay\` option (${maxReconnectDelay}) must not be less than \`minReconnectDelay\` (${minReconnectDelay})`);
+  }
+  const factor = number('reconnectDelayFactor', o.reconnectDelayFactor);
+  if (!Number.isFinite(factor) || factor < 1) {
+    throw new RangeError(`The \`reconnectDelayFactor\` option must be a finite number of at least 1, got ${describe(factor)}`);
+  }
+  const redactUrl = o.redactUrl;
+  if (typeof redactUrl !== 'boolean' && typeof redactUrl !== 'function') {
+    throw new TypeError(`The \`redactUrl\` option must be a boolean or a function, got ${describe(redactUrl)}`);
+  }
+  return {
+    protocols: normalizeProtocols(o.protocols),
+    closeTimeout: duration('closeTimeout', o.closeTimeout),
+    connectTimeout: duration('connectTimeout', o.connectTimeout, 1),
+    minReconnectDelay,
+    maxReconnectDelay,
+    reconnectDelayFactor: factor,
+    jitter: oneOf('jitter', o.jitter, ['full', 'decorrelated', 'none'] as const),
+    minUptime: duration('minUptime', o.minUptime),
+    maxRetries: count('maxRetries', o.maxRetries, 0),
+    shouldReconnect: fn<ReconnectPolicy>('shouldReconnect', given.shouldReconnect ?? defaultPolicy),
+    heartbeat: normalizeHeartbeat(o.heartbeat),
+    stallTimeout: duration('stallTimeout', o.stallTimeout),
+    maxQueuedMessages: count('maxQueuedMessages', o.maxQueuedMessages, 0),
+    maxQueuedBytes: count('maxQueuedBytes', o.maxQueuedBytes, 0),
+    handleOffline: boolean('handleOffline', o.handleOffline),
+    handlePageLifecycle: boolean('handlePageLifecycle', o.handlePageLifecycle),
+    traceLimit: count('traceLimit', o.traceLimit, 1, false),
+    redactUrl,
+    binaryType: oneOf('binaryType', o.binaryType, ['blob', 'arraybuffer'] as const),
+    WebSocket: WebSocketCtor,
+  };
+}

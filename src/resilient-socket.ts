@@ -1,0 +1,572 @@
+/**
+ * ResilientSocket: the facade. It owns the engine, the current
+ * TracedSocket, the queue, heartbeat, lifecycle, traces and statistics;
+ * it classifies each close, asks the policy, and emits the typed events.
+ *
+ * @module
+ */
+import mitt, { type Emitter } from 'mitt';
+import { backoffDelay } from './backoff';
+import { type CloseCause, type CloseInfo, classifyClose, closeCodeName } from './close-info';
+import { now } from './clock';
+import { Engine } from './engine';
+import { SocketError, describe, invalidAccess } from './errors';
+import type { SocketEvents, SocketState } from './events';
+import { Heartbeat } from './heartbeat';
+import { watchLifecycle } from './lifecycle';
+import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeOptions } from './options';
+import { defaultReconnectPolicy } from './policy';
+import { OutboundQueue } from './queue';
+import { StallWatch } from './stall';
+import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces';
+import { type Ending, type LateClose, TracedSocket, type TracedSocketHooks } from './traced-socket';
+import { parseSocketUrl, redactUrl } from './url';
+
+const READY_STATE: Record<SocketState, number> = {
+  connecting: 0,
+  reconnecting: 0,
+  offline: 0,
+  open: 1,
+  closing: 2,
+  closed: 3,
+};
+
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/** Why the socket is waiting for the page or the network rather than connecting. */
+type Suspension = 'offline' | 'pagehide' | null;
+
+/**
+ * A WebSocket that traces every close, never waits a minute for a server
+ * that does not read, and reconnects by close code with jittered backoff.
+ *
+ * ```ts
+ * const socket = new ResilientSocket('wss://example.com/live', { heartbeat: true });
+ * socket.on('message', (event) => console.log(event.data));
+ * socket.on('close', (info) => console.log(info.kind, info.code, info.latencyMs));
+ * socket.send('hello'); // queued until open
+ * const info = await socket.close(); // settles within closeTimeout
+ * ```
+ */
+export class ResilientSocket {
+  /** As `WebSocket.CONNECTING`. */
+  static readonly CONNECTING = 0;
+  /** As `WebSocket.OPEN`. */
+  static readonly OPEN = 1;
+  /** As `WebSocket.CLOSING`. */
+  static readonly CLOSING = 2;
+  /** As `WebSocket.CLOSED`. */
+  static readonly CLOSED = 3;
+
+  private readonly settings: Settings;
+  private readonly provider: () => string | URL | Promise<string | URL>;
+  private readonly emitter: Emitter<SocketEvents> = mitt<SocketEvents>();
+  private readonly engine: Engine;
+  private readonly queue: OutboundQueue;
+  private readonly traceBuffer: RingBuffer<CloseTrace>;
+  private readonly statsCollector = new StatsCollector();
+  private readonly traceOf = new WeakMap<TracedSocket, CloseTrace>();
+  private readonly closeWaiters: Array<(info: CloseInfo) => void> = [];
+  private current: TracedSocket | null = null;
+  private heartbeat: Heartbeat | null = null;
+  private stall: StallWatch | null = null;
+  private stopLifecycle: (() => void) | null = null;
+  private currentState: SocketState = 'connecting';
+  private lastUrl: string;
+  private connections = 0;
+  private retries = 0;
+  private lastDelay = 0;
+  private final = false;
+  private suspended: Suspension = null;
+  private lastClose: CloseInfo | null = null;
+
+  /**
+   * Starts connecting at once.
+   * @param url a `ws:`/`wss:` URL (relative and `http(s):` URLs resolve as in `new WebSocket`),
+   *   or a function returning one, or a Promise of one, before each attempt.
+   * @throws SyntaxError for a malformed or non-ws(s) URL.
+   * @throws TypeError, RangeError or SyntaxError for an invalid option, naming it and its value.
+   */
+  constructor(url: UrlProvider, options?: Options) {
+    if (typeof url === 'function') {
+      this.provider = url;
+      this.lastUrl = '';
+    } else {
+      const parsed = parseSocketUrl(url);
+      this.provider = () => parsed;
+      this.lastUrl = parsed;
+    }
+    this.settings = normalizeOptions(options, defaultReconnectPolicy);
+    this.queue = new OutboundQueue(this.settings.maxQueuedMessages, this.settings.maxQueuedBytes);
+    this.traceBuffer = new RingBuffer(this.settings.traceLimit);
+    this.engine = new Engine(
+      {
+        resolveUrl: async () => parseSocketUrl(await this.provider()),
+        createSocket: (target) => this.createSocket(target),
+      },
+      this.settings.protocols,
+      this.settings.minUptime,
+    );
+    this.watch();
+    this.engine.start();
+  }
+
+  /** The state, as a `WebSocket` `readyState`: 0 connecting (also reconnecting, offline), 1 open, 2 closing, 3 closed. */
+  get readyState(): number {
+    return READY_STATE[this.currentState];
+  }
+
+  /** The detailed state. See {@link SocketState}. */
+  get state(): SocketState {
+    return this.currentState;
+  }
+
+  /** The URL of the current or last connection, as `WebSocket.url`; `''` before a URL provider first resolves. */
+  get url(): string {
+    return this.lastUrl;
+  }
+
+  /** The sub-protocol the server chose on the current connection, or `''`. */
+  get protocol(): string {
+    return this.current?.protocol ?? '';
+  }
+
+  /** Bytes waiting: in the native socket's buffer plus in the SDK's queue. */
+  get bufferedAmount(): number {
+    return (this.current?.bufferedAmount ?? 0) + this.queue.bytes;
+  }
+
+  /** The most recent close traces, oldest first; at most `traceLimit`. */
+  get traces(): CloseTrace[] {
+    return this.traceBuffer.toArray();
+  }
+
+  /** Counts and close-latency percentiles since construction. */
+  get stats(): SocketStats {
+    return this.statsCollector.snapshot();
+  }
+
+  /** Adds an event handler. */
+  on<K extends keyof SocketEvents>(type: K, handler: (event: SocketEvents[K]) => void): void {
+    this.emitter.on(type, handler);
+  }
+
+  /** Removes an event handler added with {@link on}. */
+  off<K extends keyof SocketEvents>(type: K, handler: (event: SocketEvents[K]) => void): void {
+    this.emitter.off(type, handler);
+  }
+
+  /**
+   * Sends now when open; otherwise queues the message, to be sent in order
+   * on the next open. Returns `false` when the message was not accepted:
+   * the queue is full or the socket is closed for good. A `drop` event then
+   * carries it. Nothing is dropped silently.
+   */
+  send(data: SendData): boolean {
+    const socket = this.current;
+    if (this.currentState === 'open' && socket) {
+      try {
+        socket.send(data);
+      } catch (error) {
+        this.emit('error', new SocketError('send-failed', `send() failed on connection ${socket.connection}: ${String(error)}`, socket.connection, error));
+        this.emit('drop', { data, reason: 'send-failed' });
+        return false;
+      }
+      this.stall?.sent();
+      return true;
+    }
+    if (this.currentState === 'closed') {
+      this.emit('drop', { data, reason: 'closed' });
+      return false;
+    }
+    if (!this.queue.push(data)) {
+      this.emit('drop', { data, reason: 'queue-full' });
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Closes for good: no reconnect follows. Waits up to `closeTimeout` for the
+   * server's Close echo, then settles with `kind: 'timeout'` and detaches
+   * from the native socket (whose late close still lands in the trace).
+   *
+   * With no connection live (waiting to reconnect, offline), it settles at
+   * once with the cancelled attempt, reported as the browser reports a
+   * close during CONNECTING: 1006, not clean. Already closed, it settles with
+   * the last close.
+   *
+   * @param code 1000 or 3000–4999, as `WebSocket.close()`.
+   * @param reason at most 123 UTF-8 bytes.
+   * @throws DOMException `InvalidAccessError` for any other code; SyntaxError for a longer reason.
+   */
+  close(code?: number, reason?: string): Promise<CloseInfo> {
+    if (code !== undefined && !(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
+      throw invalidAccess(`The close \`code\` must be 1000 or from 3000 to 4999, got ${describe(code)}`);
+    }
+    const text = reason === undefined ? '' : String(reason);
+    const bytes = encoder.encode(text).byteLength;
+    if (bytes > 123) {
+      throw new SyntaxError(`The close \`reason\` must be at most 123 UTF-8 bytes, got ${bytes} bytes: ${describe(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
+    }
+    if (this.currentState === 'closed' && this.lastClose) return Promise.resolve(this.lastClose);
+    const settled = new Promise<CloseInfo>((resolve) => this.closeWaiters.push(resolve));
+    if (this.final) return settled;
+    this.final = true;
+    this.suspended = null;
+    this.unwatch();
+    this.stopWatchdogs();
+    const socket = this.current;
+    this.engine.stop();
+    if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
+      this.setState('closing');
+      socket.requestClose(code ?? 1000, text, 'user', true);
+    } else {
+      // No connection to close: report the cancelled attempt, as a browser reports close() during CONNECTING.
+      this.current = null;
+      this.report({
+        code: 1006,
+        codeName: closeCodeName(1006),
+        reason: '',
+        wasClean: false,
+        kind: 'abnormal',
+        initiator: 'client',
+        cause: 'user',
+        latencyMs: 0,
+        willReconnect: false,
+        nextDelayMs: null,
+      }, null);
+    }
+    return settled;
+  }
+
+  /**
+   * Connects again now, with the backoff reset. A live connection is
+   * abandoned (`cause: 'reconnect'`); a delay in progress is cut short; a
+   * closed socket starts again.
+   */
+  reconnect(): void {
+    this.retries = 0;
+    this.lastDelay = 0;
+    const socket = this.current;
+    if (this.final || this.currentState === 'closed' || this.suspended) {
+      // A socket still closing finishes on its own; it no longer owns the state.
+      this.final = false;
+      this.suspended = null;
+      this.current = null;
+      this.watch();
+      this.setState('connecting');
+      this.engine.start();
+      return;
+    }
+    if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
+      socket.requestClose(1000, 'reconnect', 'reconnect', false);
+    } else {
+      this.engine.connectNow();
+    }
+  }
+
+  // ── connections ────────────────────────────────────────────────────────
+
+  private createSocket(target: { url: string } | { error: unknown }): TracedSocket {
+    if ('url' in target) this.lastUrl = target.url;
+    this.statsCollector.attempt();
+    const socket = new TracedSocket({
+      connection: ++this.connections,
+      target,
+      protocols: this.settings.protocols,
+      WebSocket: this.settings.WebSocket,
+      binaryType: this.settings.binaryType,
+      connectTimeout: this.settings.connectTimeout,
+      closeTimeout: this.settings.closeTimeout,
+      hooks: this.hooks,
+    });
+    this.current = socket;
+    this.setState('connecting');
+    return socket;
+  }
+
+  private readonly hooks: TracedSocketHooks = {
+    open: (socket) => this.onOpen(socket),
+    message: (socket, event) => {
+      if (socket !== this.current) return;
+      if (this.heartbeat) {
+        this.heartbeat.inbound();
+        if (this.heartbeat.isPong(event.data)) return;
+      }
+      this.emit('message', event);
+    },
+    error: (socket, error) => {
+      if (socket === this.current) this.emit('error', error);
+    },
+    close: (socket, ending) => this.onClose(socket, ending),
+    lateClose: (socket, late) => this.onLateClose(socket, late),
+  };
+
+  private onOpen(socket: TracedSocket): void {
+    if (socket !== this.current) return;
+    this.statsCollector.open();
+    this.setState('open');
+    // Flush in order before the app hears `open`, so its own sends come after.
+    while (this.queue.length > 0) {
+      const data = this.queue.shift()!;
+      try {
+        socket.send(data);
+      } catch (error) {
+        this.emit('error', new SocketError('send-failed', `Flushing the queue failed on connection ${socket.connection}: ${String(error)}`, socket.connection, error));
+        this.queue.unshift(data);
+        break;
+      }
+    }
+    const { heartbeat, stallTimeout } = this.settings;
+    if (heartbeat) {
+      this.heartbeat = new Heartbeat(heartbeat, {
+        send: (data) => {
+          try {
+            socket.send(data);
+          } catch {
+            // A failing send means the socket is going; its close follows.
+          }
+          this.stall?.sent();
+        },
+        dead: () => socket.requestClose(1000, 'heartbeat timeout', 'heartbeat', false),
+      });
+      this.heartbeat.start();
+    }
+    if (stallTimeout > 0) {
+      this.stall = new StallWatch(stallTimeout, {
+        bufferedAmount: () => socket.bufferedAmount,
+        stalled: () => socket.requestClose(1000, 'send stalled', 'stall', false),
+      });
+      this.stall.sent();
+    }
+    this.emit('open', {
+      connection: socket.connection,
+      url: socket.url,
+      protocol: socket.protocol,
+      retries: this.retries,
+      connectMs: (socket.openAt ?? socket.connectAt) - socket.connectAt,
+    });
+  }
+
+  private onClose(socket: TracedSocket, ending: Ending): void {
+    const isCurrent = socket === this.current;
+    if (isCurrent) {
+      this.stopWatchdogs();
+      this.current = null;
+    }
+    const classified = classifyClose({
+      code: ending.code,
+      wasClean: ending.wasClean,
+      requestedByClient: ending.requestedCause !== null,
+      timedOut: ending.timedOut,
+    });
+    const cause: CloseCause = ending.requestedCause ?? (classified.initiator === 'server' ? 'server' : 'network');
+    const base: CloseInfo = {
+      code: ending.code,
+      codeName: classified.codeName,
+      reason: ending.reason,
+      wasClean: ending.wasClean,
+      kind: classified.kind,
+      initiator: classified.initiator,
+      cause,
+      latencyMs: ending.closeRequestedAt === null ? null : ending.closeAt - ending.closeRequestedAt,
+      willReconnect: false,
+      nextDelayMs: null,
+    };
+    const delay = isCurrent ? this.decide(socket, base) : null;
+    const info: CloseInfo =
+      delay === null ? base : { ...base, willReconnect: true, nextDelayMs: delay === 'suspended' ? null : delay };
+    const trace: CloseTrace = {
+      ...info,
+      connection: socket.connection,
+      url: this.redact(socket.url),
+      connectAt: socket.connectAt,
+      openAt: socket.openAt,
+      closeRequestedAt: ending.closeRequestedAt,
+      closeAt: ending.closeAt,
+      nativeCloseAt: ending.nativeCloseAt,
+      nativeLatencyMs:
+        ending.nativeCloseAt !== null && ending.closeRequestedAt !== null ? ending.nativeCloseAt - ending.closeRequestedAt : null,
+      nativeCode: ending.nativeCloseAt !== null ? ending.code : null,
+      nativeWasClean: ending.nativeCloseAt !== null ? ending.wasClean : null,
+    };
+    this.traceBuffer.push(trace);
+    this.traceOf.set(socket, trace);
+    if (typeof delay === 'number') {
+      this.retries++;
+      this.lastDelay = delay;
+      this.engine.setNextDelay(delay);
+    } else if (isCurrent && delay === null) {
+      this.final = true;
+      this.engine.stop();
+      this.unwatch();
+    } else if (delay === 'suspended') {
+      this.engine.stop();
+    }
+    this.report(info, trace, isCurrent ? delay : undefined);
+  }
+
+  /**
+   * Whether and when to reconnect after the current connection closed:
+   * a delay in ms, `'suspended'` to wait for the network or the page, or
+   * `null` to stop for good.
+   */
+  private decide(socket: TracedSocket, info: CloseInfo): number | 'suspended' | null {
+    if (this.final) return null;
+    if (this.suspended) return 'suspended';
+    if (info.cause === 'reconnect') return 0;
+    // A connection that stayed up long enough proves the server healthy again.
+    if (socket.openAt !== null && now() - socket.openAt >= this.settings.minUptime) {
+      this.retries = 0;
+      this.lastDelay = 0;
+    }
+    if (this.retries >= this.settings.maxRetries) return null;
+    const proposed = backoffDelay(this.retries + 1, this.settings, this.lastDelay);
+    let verdict: boolean | number;
+    try {
+      verdict = this.settings.shouldReconnect({ ...info, willReconnect: true, nextDelayMs: proposed });
+    } catch (error) {
+      this.emit('error', new SocketError('handler', `shouldReconnect threw; the default policy decided instead: ${String(error)}`, socket.connection, error));
+      verdict = defaultReconnectPolicy({ ...info, willReconnect: true, nextDelayMs: proposed });
+    }
+    if (verdict === false) return null;
+    if (verdict === true) return proposed;
+    if (typeof verdict === 'number' && Number.isFinite(verdict) && verdict >= 0) return Math.min(verdict, MAX_TIMER_MS);
+    this.emit('error', new SocketError('handler', `shouldReconnect must return a boolean or a delay of at least 0 ms, got ${describe(verdict)}; the backoff delay was used`, socket.connection));
+    return proposed;
+  }
+
+  /** Emits a close and what follows it: trace, state, reconnect, and settles `close()`. */
+  private report(info: CloseInfo, trace: CloseTrace | null, delay?: number | 'suspended' | null): void {
+    this.lastClose = info;
+    this.statsCollector.close(info);
+    if (delay !== undefined) {
+      if (typeof delay === 'number') this.setState(delay > 0 ? 'reconnecting' : 'connecting');
+      else if (delay === 'suspended') this.setState('offline');
+      else this.setState('closed');
+    } else if (this.final && !this.current && this.currentState !== 'closed' && !this.engine.running) {
+      this.setState('closed');
+    }
+    if (this.currentState === 'closed') this.releaseQueue();
+    this.emit('close', info);
+    if (trace) this.emit('trace', trace);
+    if (typeof delay === 'number') this.emit('reconnect', { attempt: this.retries, delayMs: delay });
+    if (!info.willReconnect || this.currentState === 'closed') {
+      for (const resolve of this.closeWaiters.splice(0)) resolve(info);
+    }
+  }
+
+  private onLateClose(socket: TracedSocket, late: LateClose): void {
+    const previous = this.traceOf.get(socket);
+    if (!previous) return;
+    const updated: CloseTrace = {
+      ...previous,
+      nativeCloseAt: late.at,
+      nativeLatencyMs: previous.closeRequestedAt === null ? null : late.at - previous.closeRequestedAt,
+      nativeCode: late.code,
+      nativeWasClean: late.wasClean,
+    };
+    this.traceBuffer.replace(previous, updated);
+    this.traceOf.set(socket, updated);
+    this.emit('trace', updated);
+  }
+
+  // ── lifecycle ──────────────────────────────────────────────────────────
+
+  private watch(): void {
+    if (this.stopLifecycle) return;
+    this.stopLifecycle = watchLifecycle(
+      {
+        offline: () => this.suspend('offline'),
+        online: () => this.resume('offline'),
+        pagehide: () => this.suspend('pagehide'),
+        pageshow: () => this.resume('pagehide'),
+      },
+      this.settings.handleOffline,
+      this.settings.handlePageLifecycle,
+    );
+  }
+
+  private unwatch(): void {
+    this.stopLifecycle?.();
+    this.stopLifecycle = null;
+  }
+
+  private suspend(why: 'offline' | 'pagehide'): void {
+    if (this.final || this.currentState === 'closed') return;
+    this.suspended = why;
+    const socket = this.current;
+    if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
+      // A page may not send 1001; 1000 with the cause as reason tells the server why.
+      socket.requestClose(1000, why, why, false);
+    } else {
+      this.engine.stop();
+      this.setState('offline');
+    }
+  }
+
+  private resume(why: 'offline' | 'pagehide'): void {
+    if (this.suspended !== why) return;
+    this.suspended = null;
+    this.retries = 0;
+    this.lastDelay = 0;
+    this.setState('connecting');
+    this.engine.start();
+  }
+
+  // ── helpers ────────────────────────────────────────────────────────────
+
+  private stopWatchdogs(): void {
+    this.heartbeat?.stop();
+    this.heartbeat = null;
+    this.stall?.stop();
+    this.stall = null;
+  }
+
+  private releaseQueue(): void {
+    for (const data of this.queue.drain()) this.emit('drop', { data, reason: 'closed' });
+  }
+
+  private redact(url: string): string {
+    const { redactUrl: how } = this.settings;
+    if (how === false) return url;
+    if (how === true) return url === '' ? '' : redactUrl(url);
+    try {
+      return String(how(url));
+    } catch {
+      return redactUrl(url);
+    }
+  }
+
+  private setState(state: SocketState): void {
+    const previous = this.currentState;
+    if (previous === state) return;
+    this.currentState = state;
+    this.emit('state', { state, previous });
+  }
+
+  /**
+   * Calls every handler, each isolated: a handler that throws is reported as
+   * an EventTarget listener's exception is, and the others still run.
+   */
+  private emit<K extends keyof SocketEvents>(type: K, event: SocketEvents[K]): void {
+    const handlers = this.emitter.all.get(type);
+    if (!handlers) return;
+    for (const handler of handlers.slice()) {
+      try {
+        (handler as (e: SocketEvents[K]) => void)(event);
+      } catch (error) {
+        reportError(error);
+      }
+    }
+  }
+}
+
+function reportError(error: unknown): void {
+  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+  if (typeof report === 'function') report(error);
+  else queueMicrotask(() => {
+    throw error;
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Close traces: the record of each connection, kept in a bounded ring
+ * buffer, and the running statistics derived from them.
+ *
+ * @module
+ */
+import type { CloseCause, CloseInfo, CloseKind } from './close-info';
+
+/** The full record of one connection. Everything in {@link CloseInfo}, plus timestamps. */
+export interface CloseTrace extends CloseInfo {
+  /** The connection's number on this socket, from 1. */
+  readonly connection: number;
+  /** The URL, redacted per the `redactUrl` option (no query or credentials by default). */
+  readonly url: string;
+  /** When the connection attempt started (ms since the epoch). */
+  readonly connectAt: number;
+  /** When it opened, or `null` if it never did. */
+  readonly openAt: number | null;
+  /** When the close was requested, or `null` if nobody asked (server or network). */
+  readonly closeRequestedAt: number | null;
+  /** When the SDK reported the close. */
+  readonly closeAt: number;
+  /** When the browser's own `close` event fired, or `null` while it has not (yet). */
+  readonly nativeCloseAt: number | null;
+  /** Ms from the close request to the browser's own `close` event; `null` until it fires or when no close was requested. */
+  readonly nativeLatencyMs: number | null;
+  /** The code of the browser's own `close` event, or `null` while it has not fired. */
+  readonly nativeCode: number | null;
+  /** `wasClean` of the browser's own `close` event, or `null` while it has not fired. */
+  readonly nativeWasClean: boolean | null;
+}
+
+/** A fixed-size buffer that keeps the newest `limit` items. */
+export class RingBuffer<T> {
+  private items: T[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  /** Adds an item, evicting the oldest beyond the limit. */
+  push(item: T): void {
+    this.items.push(item);
+    if (this.items.length > this.limit) this.items.shift();
+  }
+
+  /** Replaces `old` by `next` if it is still held. */
+  replace(old: T, next: T): void {
+    const i = this.items.lastIndexOf(old);
+    if (i >= 0) this.items[i] = next;
+  }
+
+  /** A copy of the items, oldest first. */
+  toArray(): T[] {
+    return this.items.slice();
+  }
+}
+
+/** Counts and close-latency percentiles; the `stats` property. */
+export interface SocketStats {
+  /** Connections that opened. */
+  readonly connects: number;
+  /** Connections that opened after the first. */
+  readonly reconnects: number;
+  /** Connection attempts started. */
+  readonly attempts: number;
+  /** Closes by kind. */
+  readonly closesByKind: Readonly<Record<CloseKind, number>>;
+  /** Closes by cause. */
+  readonly closesByCause: Readonly<Partial<Record<CloseCause, number>>>;
+  /** Median close latency (ms) of closes that were requested, or `null` before any. */
+  readonly p50CloseLatencyMs: number | null;
+  /** 95th percentile close latency (ms), or `null` before any. */
+  readonly p95CloseLatencyMs: number | null;
+  /** Longest close latency (ms), or `null` before any. */
+  readonly maxCloseLatencyMs: number | null;
+}
+
+/** Nearest-rank percentile of an ascending list; `null` when empty. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** How many latencies the statistics keep for percentiles (the newest). */
+const LATENCY_SAMPLES = 1_000;
+
+/** Accumulates {@link SocketStats}. */
+export class StatsCollector {
+  private connects = 0;
+  private attempts = 0;
+  private byKind: Record<CloseKind, number> = { clean: 0, abnormal: 0, timeout: 0 };
+  private byCause: Partial<Record<CloseCause, number>> = {};
+  private latencies = new RingBuffer<number>(LATENCY_SAMPLES);
+
+  /** Counts a connection attempt. */
+  attempt(): void {
+    this.attempts++;
+  }
+
+  /** Counts an open. */
+  open(): void {
+    this.connects++;
+  }
+
+  /** Counts a close. */
+  close(info: CloseInfo): void {
+    this.byKind[info.kind]++;
+    this.byCause[info.cause] = (this.byCause[info.cause] ?? 0) + 1;
+    if (info.latencyMs !== null) this.latencies.push(info.latencyMs);
+  }
+
+  /** A snapshot of the figures. */
+  snapshot(): SocketStats {
+    const sorted = this.latencies.toArray().sort((a, b) => a - b);
+    return {
+      connects: this.connects,
+      reconnects: Math.max(0, this.connects - 1),
+      attempts: this.attempts,
+      closesByKind: { ...this.byKind },
+      closesByCause: { ...this.byCause },
+      p50CloseLatencyMs: percentile(sorted, 50),
+      p95CloseLatencyMs: percentile(sorted, 95),
+      maxCloseLatencyMs: sorted.length ? sorted[sorted.length - 1]! : null,
+    };
+  }
+}

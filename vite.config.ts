@@ -1,0 +1,55 @@
+/**
+ * One config for the library build and the demo server.
+ *
+ * - `vite build --mode esm`: dist/resilient-socket.js, ESM for bundlers;
+ *   reconnecting-websocket and mitt stay imports.
+ * - `vite build --mode iife`: dist/resilient-socket.iife.js, one file for a
+ *   `<script>` tag, dependencies bundled, a single global `ResilientSocket`.
+ * - `vite build --mode iife-min`: the same, minified, with a source map.
+ * - `vite` (serve): the demo page in demo/.
+ */
+/// <reference types="vitest/config" />
+import { defineConfig, type UserConfig } from 'vite';
+
+const pkg = { name: 'resilient-socket' };
+
+function library(mode: string): UserConfig {
+  const iife = mode.startsWith('iife');
+  const minify = mode === 'iife-min';
+  return {
+    publicDir: false,
+    build: {
+      outDir: 'dist',
+      emptyOutDir: false,
+      target: 'es2020',
+      minify: minify ? 'oxc' : false,
+      sourcemap: minify,
+      lib: iife
+        ? {
+            entry: 'src/cdn.ts',
+            name: 'ResilientSocket',
+            formats: ['iife'],
+            fileName: () => `${pkg.name}.iife${minify ? '.min' : ''}.js`,
+          }
+        : {
+            entry: 'src/index.ts',
+            formats: ['es'],
+            fileName: () => `${pkg.name}.js`,
+          },
+      rolldownOptions: iife
+        ? { output: { exports: 'default' } }
+        : { external: ['reconnecting-websocket', 'mitt'] },
+    },
+  };
+}
+
+export default defineConfig(({ command, mode }) => {
+  if (command === 'build') return library(mode);
+  if (process.env.VITEST) {
+    return { test: { include: ['src/**/*.test.ts'], environment: 'node', restoreMocks: true } };
+  }
+  return {
+    root: 'demo',
+    server: { host: '127.0.0.1', port: 5173, strictPort: false },
+  };
+});
