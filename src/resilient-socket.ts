@@ -221,6 +221,8 @@ export class ResilientSocket {
     if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
       this.setState('closing');
       socket.requestClose(code ?? 1000, text, 'user', true);
+    } else if (socket?.state === 'closing') {
+      // Closing already: its close settles this call.
     } else {
       // No connection to close: report the cancelled attempt, as a browser reports close() during CONNECTING.
       this.current = null;

@@ -195,10 +195,11 @@ export class TracedSocket {
     }, this.closeTimeout);
   }
 
-  /** For the engine: a close it asks for is a close by the app. */
-  close(code = 1000, reason = ''): void {
-    this.requestClose(code, reason, 'user', true);
-  }
+  /**
+   * For the engine, which calls it when its run is stopped. Ignored: the
+   * facade closes each socket itself, with a cause, before it stops the engine.
+   */
+  close(): void {}
 
   /** For the engine. */
   addEventListener(type: string, listener: EngineListener): void {
@@ -266,7 +267,7 @@ export class TracedSocket {
       timedOut,
       requestedCause: this.requestedCause,
       closeRequestedAt: this.closeRequestedAt,
-      closeAt: now(),
+      closeAt: nativeCloseAt ?? now(),
       nativeCloseAt,
     });
     this.dispatch({ type: 'close', code, reason, wasClean });
