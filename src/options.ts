@@ -209,7 +209,7 @@ export const DEFAULTS = {
 } as const;
 
 // A forgotten key is a compile error here, and an unknown key a TypeError at run time.
-const OPTION_KEYS: { [K in keyof Options]-?: true } = {
+export const OPTION_KEYS: { [K in keyof Options]-?: true } = {
   protocols: true,
   closeTimeout: true,
   connectTimeout: true,
@@ -232,7 +232,7 @@ const OPTION_KEYS: { [K in keyof Options]-?: true } = {
   WebSocket: true,
 };
 
-const HEARTBEAT_KEYS: { [K in keyof HeartbeatOptions]-?: true } = {
+export const HEARTBEAT_KEYS: { [K in keyof HeartbeatOptions]-?: true } = {
   interval: true,
   timeout: true,
   message: true,
