@@ -29,7 +29,8 @@ export interface BackoffSettings {
 export function backoffDelay(attempt: number, s: BackoffSettings, previous = 0, random: () => number = Math.random): number {
   const base = s.minReconnectDelay;
   const cap = s.maxReconnectDelay;
-  const ceiling = Math.min(cap, base * s.reconnectDelayFactor ** Math.max(0, attempt - 1));
+  // factor^n overflows to Infinity after enough attempts, and 0 × Infinity is NaN.
+  const ceiling = base === 0 ? 0 : Math.min(cap, base * s.reconnectDelayFactor ** Math.max(0, attempt - 1));
   switch (s.jitter) {
     case 'none':
       return ceiling;

@@ -118,7 +118,7 @@ const CODE_NAMES: Readonly<Record<number, string>> = {
 
 /**
  * The readable name of a close code: the RFC 6455 and IANA names for
- * 1000–1015, then the ranges: `"Registered (3xxx)"`, `"Application (4xxx)"`,
+ * 1000–1015, then the ranges: `"Registered"` (3000–3999), `"Application"` (4000–4999),
  * `"Unassigned"` for the rest of 1016–2999, and `"Invalid"` outside 1000–4999.
  */
 export function closeCodeName(code: number): string {

@@ -36,7 +36,7 @@ export interface OpenInfo {
 
 /** Payload of `reconnect`: an attempt has been scheduled. */
 export interface ReconnectInfo {
-  /** The retry number since the last stable connection, from 1. */
+  /** The retry number since the last stable connection, from 1; 0 when `reconnect()` asked for it. */
   readonly attempt: number;
   /** Ms until the attempt starts. */
   readonly delayMs: number;

@@ -1,13 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Mock, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { now } from './clock';
 import { Heartbeat, LATE_TICK_MS } from './heartbeat';
-import { HEARTBEAT_DEFAULTS, type HeartbeatSettings } from './options';
+import { HEARTBEAT_DEFAULTS, type HeartbeatSettings, type SendData } from './options';
 import { FAKE_TIMERS } from './test-helpers/fake-websocket';
 
 const INTERVAL = 1000;
 const TIMEOUT = 500;
 
-let io: { send: ReturnType<typeof vi.fn>; dead: ReturnType<typeof vi.fn> };
+let io: { send: Mock<(data: SendData) => void>; dead: Mock<(silentMs: number) => void> };
 let hb: Heartbeat;
 let t0: number;
 const elapsed = () => now() - t0;
@@ -17,14 +17,18 @@ function make(over: Partial<HeartbeatSettings> = {}): Heartbeat {
 }
 
 /** Moves the clock without firing timers: the page was frozen, its timers did not run. */
+let skew = 0;
 function freeze(ms: number): void {
+  skew += ms;
+  if (vi.isMockFunction(performance.now)) return;
   const fakeNow = performance.now.bind(performance);
-  vi.spyOn(performance, 'now').mockImplementation(() => fakeNow() + ms);
+  vi.spyOn(performance, 'now').mockImplementation(() => fakeNow() + skew);
 }
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-  io = { send: vi.fn(), dead: vi.fn() };
+  skew = 0;
+  io = { send: vi.fn<(data: SendData) => void>(), dead: vi.fn<(silentMs: number) => void>() };
   hb = make();
   t0 = now();
 });
@@ -111,6 +115,19 @@ describe('Heartbeat', () => {
     vi.advanceTimersToNextTimer();
     expect(io.dead).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(1); // watching again, from the pong
+  });
+
+  it('an inbound message earns a fresh grace for the next late tick', () => {
+    hb.start();
+    for (let round = 0; round < 2; round++) {
+      vi.advanceTimersToNextTimer(); // ping
+      expect(io.send).toHaveBeenCalledTimes(round + 1);
+      freeze(60_000);
+      vi.advanceTimersToNextTimer(); // the deadline tick, late: grace
+      hb.inbound();
+      vi.advanceTimersToNextTimer(); // the grace tick sees the pong
+    }
+    expect(io.dead).not.toHaveBeenCalled();
   });
 
   it('after a late tick with nothing inbound, death follows on the grace tick', () => {

@@ -313,6 +313,11 @@ export function normalizeProtocols(value: unknown): string[] {
   return [...list] as string[];
 }
 
+/** Drops keys whose value is `undefined`: an explicit `undefined` means "use the default", as with ky's options. */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
 function normalizeHeartbeat(value: unknown): HeartbeatSettings | null {
   if (value === false) return null;
   if (value === true) return { ...HEARTBEAT_DEFAULTS };
@@ -320,7 +325,7 @@ function normalizeHeartbeat(value: unknown): HeartbeatSettings | null {
     throw new TypeError(`The \`heartbeat\` option must be a boolean or an object, got ${describe(value)}`);
   }
   checkKeys(value, HEARTBEAT_KEYS, 'heartbeat.');
-  const merged = { ...HEARTBEAT_DEFAULTS, ...(value as HeartbeatOptions) };
+  const merged = { ...HEARTBEAT_DEFAULTS, ...definedOnly(value as HeartbeatOptions) };
   const message = merged.message;
   if (typeof message !== 'function' && typeof message !== 'string' && !(typeof message === 'object' && message !== null)) {
     throw new TypeError(`The \`heartbeat.message\` option must be data or a function, got ${describe(message)}`);
@@ -345,8 +350,7 @@ export function normalizeOptions(options: Options | undefined, defaultPolicy: Re
     throw new TypeError(`The options must be an object, got ${describe(options)}`);
   }
   checkKeys(options, OPTION_KEYS, '');
-  // Explicit `undefined` means "use the default", as with ky's options.
-  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Options;
+  const given = definedOnly(options);
   const o = { ...DEFAULTS, ...given };
   const WebSocketCtor = given.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof WebSocketCtor !== 'function') {

@@ -396,7 +396,8 @@ export class ResilientSocket {
     this.traceBuffer.push(trace);
     this.traceOf.set(socket, trace);
     if (typeof delay === 'number') {
-      this.retries++;
+      // reconnect() is the app's choice, not a failure: it spends no retry.
+      if (cause !== 'reconnect') this.retries++;
       this.lastDelay = delay;
       this.engine.setNextDelay(delay);
     } else if (isCurrent && delay === null) {

@@ -1,17 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Mock, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StallWatch, samplePeriod } from './stall';
 import { FAKE_TIMERS } from './test-helpers/fake-websocket';
 
 const TIMEOUT = 1000; // sampled every 250 ms
 
 let buffered: number;
-let stalled: ReturnType<typeof vi.fn>;
+let stalled: Mock<(stuckMs: number) => void>;
 let watch: StallWatch;
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
   buffered = 0;
-  stalled = vi.fn();
+  stalled = vi.fn<(stuckMs: number) => void>();
   watch = new StallWatch(TIMEOUT, { bufferedAmount: () => buffered, stalled });
 });
 

@@ -115,10 +115,6 @@ export class FakeWebSocket {
     this.dispatch({ type: 'close', code: 1006, reason: '', wasClean: false });
   }
 
-  listenerCount(type: string): number {
-    return this.listeners.get(type)?.size ?? 0;
-  }
-
   private dispatch(event: FakeEvent): void {
     for (const listener of [...(this.listeners.get(event.type) ?? [])]) {
       if (typeof listener === 'function') listener(event);
