@@ -9,7 +9,9 @@
  * - `vite` (serve): the demo page in demo/.
  */
 /// <reference types="vitest/config" />
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
+import { scenarioPlugin } from './demo/scenario-plugin.ts';
 
 const pkg = { name: 'resilient-socket' };
 
@@ -21,7 +23,7 @@ function library(mode: string): UserConfig {
     build: {
       outDir: 'dist',
       emptyOutDir: false,
-      target: 'es2020',
+      target: 'es2022',
       minify: minify ? 'oxc' : false,
       sourcemap: minify,
       lib: iife
@@ -48,8 +50,12 @@ export default defineConfig(({ command, mode }) => {
   if (process.env.VITEST) {
     return { test: { include: ['src/**/*.test.ts'], environment: 'node', restoreMocks: true } };
   }
+  // The demo: demo/ imports the SDK from src/, and the plugin serves the scenarios under /ws/.
   return {
-    root: 'demo',
+    root: fileURLToPath(new URL('./demo', import.meta.url)),
+    plugins: [scenarioPlugin()],
+    // Found by the dependency scan too; listed so a first visit never reloads to optimize them.
+    optimizeDeps: { include: ['mitt', 'reconnecting-websocket'] },
     server: { host: '127.0.0.1', port: 5173, strictPort: false },
   };
 });

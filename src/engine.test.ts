@@ -1,6 +1,6 @@
 /**
  * Regression tests for the reconnecting-websocket 4.4.0 defects that src/engine.ts neutralises
- * (numbers as in its module comment and /work/shared/docs/reconnecting-websocket.md).
+ * (numbered as in the module comment of src/engine.ts).
  *
  * Each scenario states the correct behaviour once, against a small client adapter, and runs twice:
  * against ResilientSocket (`it`: must pass) and against the raw library (`it.fails`: proves that the
