@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type BackoffSettings, backoffDelay } from './backoff';
-import type { JitterMode } from './options';
+import { type BackoffSettings, backoffDelay } from './backoff.js';
+import type { JitterMode } from './options.js';
 
 const settings = (jitter: JitterMode, over: Partial<BackoffSettings> = {}): BackoffSettings => ({
   minReconnectDelay: 100,

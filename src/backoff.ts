@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { JitterMode } from './options';
+import type { JitterMode } from './options.js';
 
 /** The settings {@link backoffDelay} reads. */
 export interface BackoffSettings {

@@ -5,13 +5,13 @@
  *
  * @module
  */
-import { backoffDelay } from './backoff';
-import { classifyClose, closeCodeName } from './close-info';
-import { SocketError } from './errors';
-import { DEFAULTS } from './options';
-import { defaultReconnectPolicy } from './policy';
-import { ResilientSocket } from './resilient-socket';
-import { redactUrl } from './url';
+import { backoffDelay } from './backoff.js';
+import { classifyClose, closeCodeName } from './close-info.js';
+import { SocketError } from './errors.js';
+import { DEFAULTS } from './options.js';
+import { defaultReconnectPolicy } from './policy.js';
+import { ResilientSocket } from './resilient-socket.js';
+import { redactUrl } from './url.js';
 
 export default Object.assign(ResilientSocket, {
   classifyClose,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyClose, closeCodeName, isLocalCode } from './close-info';
+import { classifyClose, closeCodeName, isLocalCode } from './close-info.js';
 
 describe('closeCodeName', () => {
   it.each([

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, HEARTBEAT_DEFAULTS, HEARTBEAT_KEYS, OPTION_KEYS } from './options';
+import { DEFAULTS, HEARTBEAT_DEFAULTS, HEARTBEAT_KEYS, OPTION_KEYS } from './options.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const eventsSource = readFileSync(new URL('./events.ts', import.meta.url), 'utf8');

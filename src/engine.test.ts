@@ -8,8 +8,8 @@
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ResilientSocket } from './resilient-socket';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket';
+import { ResilientSocket } from './resilient-socket.js';
+import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket.js';
 
 type Url = string | (() => string | Promise<string>);
 interface ClientOptions {

@@ -37,8 +37,8 @@
  * @module
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import { MAX_TIMER_MS } from './options';
-import type { TracedSocket } from './traced-socket';
+import { MAX_TIMER_MS } from './options.js';
+import type { TracedSocket } from './traced-socket.js';
 
 /** What the engine asks of its owner. */
 export interface EngineHooks {

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { CloseInfo } from './close-info';
-import type { SocketError } from './errors';
-import type { SendData } from './options';
-import type { CloseTrace } from './traces';
+import type { CloseInfo } from './close-info.js';
+import type { SocketError } from './errors.js';
+import type { SendData } from './options.js';
+import type { CloseTrace } from './traces.js';
 
 /**
  * The socket's state.

@@ -1,8 +1,8 @@
 import { type Mock, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { now } from './clock';
-import { Heartbeat, LATE_TICK_MS } from './heartbeat';
-import { HEARTBEAT_DEFAULTS, type HeartbeatSettings, type SendData } from './options';
-import { FAKE_TIMERS } from './test-helpers/fake-websocket';
+import { now } from './clock.js';
+import { Heartbeat, LATE_TICK_MS } from './heartbeat.js';
+import { HEARTBEAT_DEFAULTS, type HeartbeatSettings, type SendData } from './options.js';
+import { FAKE_TIMERS } from './test-helpers/fake-websocket.js';
 
 const INTERVAL = 1000;
 const TIMEOUT = 500;

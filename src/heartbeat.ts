@@ -8,8 +8,8 @@
  *
  * @module
  */
-import { now } from './clock';
-import type { HeartbeatSettings, SendData } from './options';
+import { now } from './clock.js';
+import type { HeartbeatSettings, SendData } from './options.js';
 
 /** What the heartbeat needs from the connection it watches. */
 export interface HeartbeatIO {

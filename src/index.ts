@@ -8,7 +8,7 @@
  *
  * @packageDocumentation
  */
-export { ResilientSocket } from './resilient-socket';
+export { ResilientSocket } from './resilient-socket.js';
 export {
   classifyClose,
   closeCodeName,
@@ -19,11 +19,11 @@ export {
   type CloseInfo,
   type CloseInitiator,
   type CloseKind,
-} from './close-info';
-export { defaultReconnectPolicy, TRY_AGAIN_LATER_FACTOR, TRY_AGAIN_LATER_MIN_MS } from './policy';
-export { backoffDelay, type BackoffSettings } from './backoff';
-export { SocketError, type SocketErrorCode } from './errors';
-export { redactUrl } from './url';
+} from './close-info.js';
+export { defaultReconnectPolicy, TRY_AGAIN_LATER_FACTOR, TRY_AGAIN_LATER_MIN_MS } from './policy.js';
+export { backoffDelay, type BackoffSettings } from './backoff.js';
+export { SocketError, type SocketErrorCode } from './errors.js';
+export { redactUrl } from './url.js';
 export {
   DEFAULTS,
   HEARTBEAT_DEFAULTS,
@@ -33,7 +33,9 @@ export {
   type ReconnectPolicy,
   type SendData,
   type UrlProvider,
+  type NativeEventType,
   type WebSocketConstructor,
-} from './options';
-export type { CloseTrace, SocketStats } from './traces';
-export type { DropInfo, OpenInfo, ReconnectInfo, SocketEvents, SocketState, StateChange } from './events';
+  type WebSocketLike,
+} from './options.js';
+export type { CloseTrace, SocketStats } from './traces.js';
+export type { DropInfo, OpenInfo, ReconnectInfo, SocketEvents, SocketState, StateChange } from './events.js';

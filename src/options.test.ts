@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULTS, HEARTBEAT_DEFAULTS, MAX_TIMER_MS, type Options, normalizeOptions, normalizeProtocols } from './options';
-import { defaultReconnectPolicy } from './policy';
-import { FakeWebSocketCtor } from './test-helpers/fake-websocket';
+import { DEFAULTS, HEARTBEAT_DEFAULTS, MAX_TIMER_MS, type Options, normalizeOptions, normalizeProtocols } from './options.js';
+import { defaultReconnectPolicy } from './policy.js';
+import { FakeWebSocketCtor } from './test-helpers/fake-websocket.js';
 
 /** Node 20 has no global WebSocket: every call names one unless the test is about that. */
 const normalize = (options: Record<string, unknown>) =>

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { CloseInfo } from './close-info';
-import { describe } from './errors';
+import type { CloseInfo } from './close-info.js';
+import { describe } from './errors.js';
 
 /** Data the socket can send, as for `WebSocket.send()`. */
 export type SendData = string | ArrayBuffer | Blob | ArrayBufferView<ArrayBuffer>;
@@ -14,9 +14,28 @@ export type SendData = string | ArrayBuffer | Blob | ArrayBufferView<ArrayBuffer
 /** A URL, or a function that returns one (or a Promise of one) before each attempt, e.g. to refresh a token. */
 export type UrlProvider = string | URL | (() => string | URL | Promise<string | URL>);
 
+/** The native events the SDK listens to. */
+export type NativeEventType = 'open' | 'message' | 'error' | 'close';
+
+/**
+ * What the SDK uses of a native socket: the browser's `WebSocket`, `ws` in
+ * Node, or any class with these members. Listeners are passed as objects
+ * with `handleEvent`, as `EventTarget` allows.
+ */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly bufferedAmount: number;
+  readonly protocol: string;
+  readonly extensions: string;
+  send(data: SendData): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: NativeEventType, listener: { handleEvent(event: any): void }): void;
+  removeEventListener(type: NativeEventType, listener: { handleEvent(event: any): void }): void;
+}
+
 /** A `WebSocket` constructor: the browser's, or e.g. `ws` in Node. */
 export interface WebSocketConstructor {
-  new (url: string, protocols?: string | string[]): WebSocket;
+  new (url: string, protocols?: string | string[]): WebSocketLike;
 }
 
 /** Which random jitter to add to each reconnect delay (AWS, "Exponential Backoff and Jitter"). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type CloseCause, type CloseInfo, type CloseInitiator, classifyClose } from './close-info';
-import { TRY_AGAIN_LATER_FACTOR, TRY_AGAIN_LATER_MIN_MS, defaultReconnectPolicy } from './policy';
+import { type CloseCause, type CloseInfo, type CloseInitiator, classifyClose } from './close-info.js';
+import { TRY_AGAIN_LATER_FACTOR, TRY_AGAIN_LATER_MIN_MS, defaultReconnectPolicy } from './policy.js';
 
 /** A close as the facade hands it to the policy: willReconnect true, the drawn delay in nextDelayMs. */
 function close(code: number, cause: CloseCause, initiator: CloseInitiator, nextDelayMs = 700): CloseInfo {

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { CloseInfo } from './close-info';
+import type { CloseInfo } from './close-info.js';
 
 /** The least wait after 1013 Try Again Later, in ms. */
 export const TRY_AGAIN_LATER_MIN_MS = 5_000;

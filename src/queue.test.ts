@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutboundQueue, byteLength } from './queue';
+import { OutboundQueue, byteLength } from './queue.js';
 
 describe('byteLength', () => {
   it.each([

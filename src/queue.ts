@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SendData } from './options';
+import type { SendData } from './options.js';
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketEvents } from './events';
-import type { Options } from './options';
-import { ResilientSocket } from './resilient-socket';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket';
+import type { SocketEvents } from './events.js';
+import type { Options } from './options.js';
+import { ResilientSocket } from './resilient-socket.js';
+import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket.js';
 
 const URL = 'ws://example.test/live';
 const BASE: Options = { WebSocket: FakeWebSocketCtor, handleOffline: false, handlePageLifecycle: false, jitter: 'none', minReconnectDelay: 100 };

@@ -6,21 +6,21 @@
  * @module
  */
 import mitt, { type Emitter } from 'mitt';
-import { backoffDelay } from './backoff';
-import { type CloseCause, type CloseInfo, classifyClose, closeCodeName } from './close-info';
-import { now } from './clock';
-import { Engine } from './engine';
-import { SocketError, describe, invalidAccess } from './errors';
-import type { SocketEvents, SocketState } from './events';
-import { Heartbeat } from './heartbeat';
-import { watchLifecycle } from './lifecycle';
-import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeOptions } from './options';
-import { defaultReconnectPolicy } from './policy';
-import { OutboundQueue } from './queue';
-import { StallWatch } from './stall';
-import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces';
-import { type Ending, type LateClose, TracedSocket, type TracedSocketHooks } from './traced-socket';
-import { parseSocketUrl, redactUrl } from './url';
+import { backoffDelay } from './backoff.js';
+import { type CloseCause, type CloseInfo, classifyClose, closeCodeName } from './close-info.js';
+import { now } from './clock.js';
+import { Engine } from './engine.js';
+import { SocketError, describe, invalidAccess } from './errors.js';
+import type { SocketEvents, SocketState } from './events.js';
+import { Heartbeat } from './heartbeat.js';
+import { watchLifecycle } from './lifecycle.js';
+import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeOptions } from './options.js';
+import { defaultReconnectPolicy } from './policy.js';
+import { OutboundQueue } from './queue.js';
+import { StallWatch } from './stall.js';
+import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces.js';
+import { type Ending, type LateClose, TracedSocket, type TracedSocketHooks } from './traced-socket.js';
+import { parseSocketUrl, redactUrl } from './url.js';
 
 const READY_STATE: Record<SocketState, number> = {
   connecting: 0,

@@ -1,6 +1,6 @@
 import { type Mock, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StallWatch, samplePeriod } from './stall';
-import { FAKE_TIMERS } from './test-helpers/fake-websocket';
+import { StallWatch, samplePeriod } from './stall.js';
+import { FAKE_TIMERS } from './test-helpers/fake-websocket.js';
 
 const TIMEOUT = 1000; // sampled every 250 ms
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { now } from './clock';
+import { now } from './clock.js';
 
 /** What the watchdog needs from the connection it watches. */
 export interface StallIO {

@@ -12,10 +12,10 @@
  *
  * @module
  */
-import type { CloseCause } from './close-info';
-import { now } from './clock';
-import { SocketError } from './errors';
-import type { SendData, WebSocketConstructor } from './options';
+import type { CloseCause } from './close-info.js';
+import { now } from './clock.js';
+import { SocketError } from './errors.js';
+import type { SendData, WebSocketConstructor, WebSocketLike } from './options.js';
 
 /** How a connection ended, as far as this socket saw. Classified later. */
 export interface Ending {
@@ -85,7 +85,7 @@ export class TracedSocket {
   closeRequestedAt: number | null = null;
   state: TracedState = 'connecting';
 
-  private native: WebSocket | null = null;
+  private native: WebSocketLike | null = null;
   private requestedCause: CloseCause | null = null;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
   private closeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,7 +154,7 @@ export class TracedSocket {
   /** The engine may set it; the socket keeps the value it was built with. */
   set binaryType(_value: BinaryType) {}
   get binaryType(): BinaryType {
-    return this.native?.binaryType ?? 'blob';
+    return (this.native?.binaryType as BinaryType | undefined) ?? 'blob';
   }
 
   /** Sends on the native socket. Throws what the native `send()` throws. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CloseCause, CloseInfo, CloseKind } from './close-info';
-import { RingBuffer, StatsCollector, percentile } from './traces';
+import type { CloseCause, CloseInfo, CloseKind } from './close-info.js';
+import { RingBuffer, StatsCollector, percentile } from './traces.js';
 
 describe('RingBuffer', () => {
   it('keeps the newest N, oldest first', () => {

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CloseCause, CloseInfo, CloseKind } from './close-info';
+import type { CloseCause, CloseInfo, CloseKind } from './close-info.js';
 
 /** The full record of one connection. Everything in {@link CloseInfo}, plus timestamps. */
 export interface CloseTrace extends CloseInfo {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseSocketUrl, redactUrl } from './url';
+import { parseSocketUrl, redactUrl } from './url.js';
 
 afterEach(() => {
   vi.unstubAllGlobals();

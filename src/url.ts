@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from './errors';
+import { describe } from './errors.js';
 
 /**
  * Parses a socket URL as the WHATWG WebSocket constructor does: relative URLs

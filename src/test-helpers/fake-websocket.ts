@@ -4,7 +4,7 @@
  * fires `error` then `close` 1006, not clean) and records what the client
  * did (`sent`, `closeCalls`).
  */
-import type { WebSocketConstructor } from '../options';
+import type { WebSocketConstructor } from '../options.js';
 
 type Listener = ((event: FakeEvent) => void) | { handleEvent(event: FakeEvent): void };
 

@@ -1,0 +1,159 @@
+// @ts-check
+/**
+ * Bundle size, with a budget that fails when exceeded (nanoevents' size limit).
+ *
+ * Two figures, each minified and minified + gzip (zlib level 9):
+ *
+ * - `esm`: what an app ships for `import { ResilientSocket } from 'resilient-socket'`:
+ *   dist/resilient-socket.js bundled with reconnecting-websocket and mitt into
+ *   one minified ES module by Vite (rolldown).
+ * - `cdn`: dist/resilient-socket.iife.min.js, as a `<script>` tag loads it.
+ *
+ * `node bench/size.js` prints a table and exits 1 when a budget is exceeded.
+ * `measure()` and `bundleSize()` are exported for the benchmark, which also
+ * measures the peers the same way.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+/**
+ * Budgets in bytes: the sizes measured when they were set, plus about 5 %
+ * (esm 34,083 / 10,147 B; cdn 34,184 / 10,250 B). Raise one only with a
+ * reason in the commit that does it.
+ */
+export const BUDGETS = {
+  esm: { min: 35_800, gzip: 10_650 },
+  cdn: { min: 35_900, gzip: 10_750 },
+};
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ESM_FILE = fileURLToPath(new URL('../dist/resilient-socket.js', import.meta.url));
+const CDN_FILE = fileURLToPath(new URL('../dist/resilient-socket.iife.min.js', import.meta.url));
+const ENTRY = 'virtual:size-entry';
+
+/** @typedef {{ min: number, gzip: number }} Size bytes, minified and minified + gzip */
+/** @typedef {{ esm: Size, cdn: Size }} Sizes */
+
+/**
+ * Sizes of code that is already minified.
+ * @param {string | Uint8Array} code
+ * @returns {Size}
+ */
+export function sizeOf(code) {
+  const bytes = typeof code === 'string' ? Buffer.from(code, 'utf8') : code;
+  return { min: bytes.byteLength, gzip: gzipSync(bytes, { level: 9 }).byteLength };
+}
+
+/**
+ * Bundles an entry module, given as source, with everything it imports into
+ * one minified ES module, and returns its sizes. Bare specifiers resolve from
+ * the project root (node_modules), with the browser conditions an app build uses.
+ *
+ * @example bundleSize(`export { default } from 'partysocket'`)
+ * @param {string} entryCode
+ * @returns {Promise<Size>}
+ */
+export async function bundleSize(entryCode) {
+  const result = await build({
+    configFile: false,
+    envDir: false,
+    root: ROOT,
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [
+      {
+        name: 'size-entry',
+        // Lib mode resolves the entry against the root first, hence endsWith.
+        resolveId: (id) => (id === ENTRY || id.endsWith(`/${ENTRY}`) ? `\0${ENTRY}` : null),
+        load: (id) => (id === `\0${ENTRY}` ? entryCode : null),
+      },
+    ],
+    build: {
+      write: false,
+      minify: true,
+      // No target: Vite's default for apps (baseline-widely-available browsers).
+      reportCompressedSize: false,
+      lib: { entry: ENTRY, formats: ['es'], fileName: 'entry' },
+      // Lib-mode ES output keeps its whitespace for the app's own bundler;
+      // an app's final bundle has none, so minify it fully, as an app build does.
+      rolldownOptions: { output: { minify: true } },
+    },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
+  const chunks = outputs.filter((o) => o.type === 'chunk');
+  if (chunks.length !== 1) throw new Error(`Expected one chunk, got ${chunks.map((c) => c.fileName).join(', ') || 'none'}`);
+  return sizeOf(/** @type {{ code: string }} */ (chunks[0]).code);
+}
+
+/**
+ * Measures the built bundles (run `npm run build` first).
+ * @returns {Promise<Sizes>}
+ */
+export async function measure() {
+  for (const file of [ESM_FILE, CDN_FILE]) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
+  }
+  return {
+    esm: await bundleSize(`export { ResilientSocket } from ${JSON.stringify(ESM_FILE)};`),
+    cdn: sizeOf(await readFile(CDN_FILE)),
+  };
+}
+
+const LABELS = {
+  esm: 'ESM: import { ResilientSocket } + deps, bundled',
+  cdn: 'CDN: dist/resilient-socket.iife.min.js',
+};
+
+/** @param {number} n */
+const bytes = (n) => `${n.toLocaleString('en-US')} B`;
+
+/**
+ * The figures over their budgets, as sentences; empty when all fit.
+ * @param {Sizes} sizes
+ * @returns {string[]}
+ */
+export function overBudget(sizes) {
+  const over = [];
+  for (const name of /** @type {const} */ (['esm', 'cdn'])) {
+    for (const kind of /** @type {const} */ (['min', 'gzip'])) {
+      const size = sizes[name][kind];
+      const budget = BUDGETS[name][kind];
+      if (size > budget) {
+        over.push(`${LABELS[name]}: ${kind} is ${bytes(size)}, over its budget of ${bytes(budget)} by ${bytes(size - budget)}`);
+      }
+    }
+  }
+  return over;
+}
+
+async function main() {
+  const sizes = await measure();
+  const rows = [
+    ['bundle', 'min', 'budget', 'min+gzip', 'budget'],
+    ...(/** @type {const} */ (['esm', 'cdn'])).map((name) => [
+      LABELS[name],
+      bytes(sizes[name].min),
+      bytes(BUDGETS[name].min),
+      bytes(sizes[name].gzip),
+      bytes(BUDGETS[name].gzip),
+    ]),
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+  const over = overBudget(sizes);
+  if (over.length > 0) {
+    console.error(`\nBundle size over budget:\n${over.map((line) => `  - ${line}`).join('\n')}`);
+    console.error('Make it smaller, or raise BUDGETS in bench/size.js and say why in the commit.');
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  });
+}
