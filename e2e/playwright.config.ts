@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { launchOptions } from './browser';
+import { launchOptions } from './browser.js';
 
 /** E2E tests drive the built bundle (npm run build) in real Chromium. */
 export default defineConfig({

@@ -1,10 +1,12 @@
+// @ts-check
 /**
  * Which Chromium the tests and the benchmark drive: Playwright's own build
  * when `npx playwright install chromium` has put one on this machine, else
  * the system's (Debian's `chromium` package), or `CHROMIUM_PATH` if set.
+ * Plain JavaScript, so that the bench can import it in Node without a loader.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type LaunchOptions } from '@playwright/test';
+import { chromium } from '@playwright/test';
 
 const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -19,8 +21,11 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** The executable to launch, or `undefined` for Playwright's own browser. */
-export function chromiumPath(): string | undefined {
+/**
+ * The executable to launch, or `undefined` for Playwright's own browser.
+ * @returns {string | undefined}
+ */
+export function chromiumPath() {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
     if (existsSync(chromium.executablePath())) return undefined;
@@ -30,8 +35,11 @@ export function chromiumPath(): string | undefined {
   return SYSTEM_CHROMIUM.find((path) => existsSync(path));
 }
 
-/** Launch options for `chromium.launch()` and the Playwright config. */
-export function launchOptions(): LaunchOptions {
+/**
+ * Launch options for `chromium.launch()` and the Playwright config.
+ * @returns {import('@playwright/test').LaunchOptions}
+ */
+export function launchOptions() {
   const executablePath = chromiumPath();
   return { headless: true, args: CHROMIUM_ARGS, ...(executablePath ? { executablePath } : {}) };
 }
