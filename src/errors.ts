@@ -18,7 +18,7 @@ export type SocketErrorCode =
   | 'url'
   /** The native `send()` threw. */
   | 'send-failed'
-  /** An event handler of the app threw; the SDK carried on. */
+  /** A function the app passed (`shouldReconnect`, `heartbeat.message`) threw or returned a bad value; the SDK carried on. */
   | 'handler';
 
 /** A fault at run time, emitted on the `error` event. */

@@ -7,7 +7,7 @@ import { FAKE_TIMERS } from './test-helpers/fake-websocket.js';
 const INTERVAL = 1000;
 const TIMEOUT = 500;
 
-let io: { send: Mock<(data: SendData) => void>; dead: Mock<(silentMs: number) => void> };
+let io: { send: Mock<(data: SendData) => void>; dead: Mock<(silentMs: number) => void>; failed: Mock<(error: unknown) => void> };
 let hb: Heartbeat;
 let t0: number;
 const elapsed = () => now() - t0;
@@ -28,7 +28,7 @@ function freeze(ms: number): void {
 beforeEach(() => {
   vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
   skew = 0;
-  io = { send: vi.fn<(data: SendData) => void>(), dead: vi.fn<(silentMs: number) => void>() };
+  io = { send: vi.fn<(data: SendData) => void>(), dead: vi.fn<(silentMs: number) => void>(), failed: vi.fn<(error: unknown) => void>() };
   hb = make();
   t0 = now();
 });
@@ -62,6 +62,21 @@ describe('Heartbeat', () => {
     hb.inbound();
     vi.advanceTimersByTime(INTERVAL);
     expect(io.send.mock.calls).toEqual([['ping-1'], ['ping-2']]);
+  });
+
+  it('reports a message function that throws, and still holds the ping deadline', () => {
+    const boom = new Error('boom');
+    hb = make({
+      message: () => {
+        throw boom;
+      },
+    });
+    hb.start();
+    vi.advanceTimersByTime(INTERVAL);
+    expect(io.failed).toHaveBeenCalledWith(boom);
+    expect(io.send).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(TIMEOUT);
+    expect(io.dead).toHaveBeenCalledTimes(1);
   });
 
   it('declares death at exactly interval + timeout of silence', () => {

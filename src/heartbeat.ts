@@ -17,6 +17,8 @@ export interface HeartbeatIO {
   send(data: SendData): void;
   /** Called once when the connection is declared dead, with the ms waited since the unanswered ping. */
   dead(silentMs: number): void;
+  /** Called when the app's `message` function throws; the ping counts as sent, so its deadline holds. */
+  failed(error: unknown): void;
 }
 
 /** A tick this much later than planned may have followed a frozen page: look once more before declaring death. */
@@ -86,6 +88,12 @@ export class Heartbeat {
     const { message } = this.settings;
     this.pingSentAt = t;
     this.schedule(timeout);
-    this.io.send(typeof message === 'function' ? message() : message);
+    let data: SendData;
+    try {
+      data = typeof message === 'function' ? message() : message;
+    } catch (error) {
+      return this.io.failed(error);
+    }
+    this.io.send(data);
   };
 }

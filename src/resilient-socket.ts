@@ -332,6 +332,8 @@ export class ResilientSocket {
           this.stall?.sent();
         },
         dead: () => socket.requestClose(1000, 'heartbeat timeout', 'heartbeat', false),
+        failed: (error) =>
+          this.emit('error', new SocketError('handler', `heartbeat.message threw: ${String(error)}`, socket.connection, error)),
       });
       this.heartbeat.start();
     }
