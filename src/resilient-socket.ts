@@ -389,11 +389,7 @@ export class ResilientSocket {
       openAt: socket.openAt,
       closeRequestedAt: ending.closeRequestedAt,
       closeAt: ending.closeAt,
-      nativeCloseAt: ending.nativeCloseAt,
-      nativeLatencyMs:
-        ending.nativeCloseAt !== null && ending.closeRequestedAt !== null ? ending.nativeCloseAt - ending.closeRequestedAt : null,
-      nativeCode: ending.nativeCloseAt !== null ? ending.code : null,
-      nativeWasClean: ending.nativeCloseAt !== null ? ending.wasClean : null,
+      ...nativeClose(ending.closeRequestedAt, ending.nativeCloseAt, ending.code, ending.wasClean),
     };
     this.traceBuffer.push(trace);
     this.traceOf.set(socket, trace);
@@ -465,13 +461,7 @@ export class ResilientSocket {
   private onLateClose(socket: TracedSocket, late: LateClose): void {
     const previous = this.traceOf.get(socket);
     if (!previous) return;
-    const updated: CloseTrace = {
-      ...previous,
-      nativeCloseAt: late.at,
-      nativeLatencyMs: previous.closeRequestedAt === null ? null : late.at - previous.closeRequestedAt,
-      nativeCode: late.code,
-      nativeWasClean: late.wasClean,
-    };
+    const updated: CloseTrace = { ...previous, ...nativeClose(previous.closeRequestedAt, late.at, late.code, late.wasClean) };
     this.traceBuffer.replace(previous, updated);
     this.traceOf.set(socket, updated);
     this.emit('trace', updated);
@@ -566,6 +556,12 @@ export class ResilientSocket {
       }
     }
   }
+}
+
+/** The trace fields of the browser's own close event, which fired at `at` (`null`: not yet). */
+function nativeClose(requestedAt: number | null, at: number | null, code: number, wasClean: boolean) {
+  if (at === null) return { nativeCloseAt: null, nativeLatencyMs: null, nativeCode: null, nativeWasClean: null };
+  return { nativeCloseAt: at, nativeLatencyMs: requestedAt === null ? null : at - requestedAt, nativeCode: code, nativeWasClean: wasClean };
 }
 
 function reportError(error: unknown): void {
