@@ -10,6 +10,7 @@
  */
 import { now } from './clock.js';
 import type { HeartbeatSettings, SendData } from './options.js';
+import { type CancelTimer, startTimer } from './timer.js';
 
 /** What the heartbeat needs from the connection it watches. */
 export interface HeartbeatIO {
@@ -26,7 +27,7 @@ export const LATE_TICK_MS = 1_000;
 
 /** Watches one open connection. */
 export class Heartbeat {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: CancelTimer | undefined;
   private lastInbound = 0;
   private pingSentAt: number | null = null;
   private plannedAt = 0;
@@ -46,8 +47,8 @@ export class Heartbeat {
 
   /** Stops watching and clears its timer. */
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   /** Any inbound message proves the peer alive. */
@@ -62,14 +63,16 @@ export class Heartbeat {
     return this.settings.isPong(data);
   }
 
+  // Each tick schedules the next: a chain that Chromium would throttle to once a minute in a
+  // hidden tab, were it not for startTimer (see src/timer.ts).
   private schedule(ms: number): void {
-    clearTimeout(this.timer);
+    this.cancelTimer?.();
     this.plannedAt = now() + ms;
-    this.timer = setTimeout(this.tick, Math.max(0, ms));
+    this.cancelTimer = startTimer(Math.max(0, ms), this.tick);
   }
 
   private readonly tick = (): void => {
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     const t = now();
     const { interval, timeout } = this.settings;
     if (this.pingSentAt !== null) {

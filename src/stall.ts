@@ -6,6 +6,7 @@
  * @module
  */
 import { now } from './clock.js';
+import { type CancelTimer, startTimer } from './timer.js';
 
 /** What the watchdog needs from the connection it watches. */
 export interface StallIO {
@@ -21,7 +22,7 @@ export function samplePeriod(timeout: number): number {
 
 /** Watches one open connection's send backlog. */
 export class StallWatch {
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: CancelTimer | undefined;
   private lowest = 0;
   private since = 0;
 
@@ -32,20 +33,20 @@ export class StallWatch {
 
   /** Call after each send: starts sampling if a backlog has appeared. */
   sent(): void {
-    if (this.timer !== undefined || this.io.bufferedAmount() === 0) return;
+    if (this.cancelTimer !== undefined || this.io.bufferedAmount() === 0) return;
     this.lowest = this.io.bufferedAmount();
     this.since = now();
-    this.timer = setTimeout(this.sample, samplePeriod(this.timeout));
+    this.cancelTimer = startTimer(samplePeriod(this.timeout), this.sample);
   }
 
   /** Stops sampling. */
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
   }
 
   private readonly sample = (): void => {
-    this.timer = undefined;
+    this.cancelTimer = undefined;
     const buffered = this.io.bufferedAmount();
     if (buffered === 0) return;
     const t = now();
@@ -56,6 +57,6 @@ export class StallWatch {
       this.io.stalled(t - this.since);
       return;
     }
-    this.timer = setTimeout(this.sample, samplePeriod(this.timeout));
+    this.cancelTimer = startTimer(samplePeriod(this.timeout), this.sample);
   };
 }
