@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { scrubError, scrubUrls } from './redact.js';
 import { parseSocketUrl, redactUrl } from './url.js';
 
 afterEach(() => {
@@ -28,10 +29,10 @@ describe('parseSocketUrl', () => {
   });
 
   it.each([
-    ['ftp://x', '"ftp://x"'],
+    ['ftp://x', '"ftp://x/"'],
     ['file:///etc/passwd', '"file:///etc/passwd"'],
-    ['not a url', '"not a url"'],
-    ['', '""'],
+    ['not a url', 'not absolute'],
+    ['', 'empty'],
     [123, '123'],
     [null, 'null'],
     [undefined, 'undefined'],
@@ -48,6 +49,55 @@ describe('parseSocketUrl', () => {
   it.each(['ws://example.com/#x', 'wss://example.com/p#', 'https://example.com/?q#frag'])('refuses the fragment in %s', (input) => {
     expect(() => parseSocketUrl(input)).toThrow(SyntaxError);
     expect(() => parseSocketUrl(input)).toThrow(/fragment/);
+  });
+
+  // Error messages reach error trackers: a token in the query, fragment or credentials must not.
+  it.each([
+    'wss://h.example/live?token=SECRET#x',
+    'ftp://user:SECRET@h.example/?token=SECRET',
+    'wss://h.example/live?token=SECRET#',
+    'ws ://h.example/?token=SECRET',
+    'live?token=SECRET',
+  ])('never quotes the secret parts of %s', (input) => {
+    let message = '';
+    try {
+      parseSocketUrl(input);
+    } catch (error) {
+      message = String((error as Error).message);
+    }
+    expect(message).not.toBe('');
+    expect(message).not.toContain('SECRET');
+  });
+
+  it('shows the redacted URL where it helps', () => {
+    expect(() => parseSocketUrl('wss://h.example/live?token=SECRET#x')).toThrow('"wss://h.example/live" (redacted) has a fragment');
+    expect(() => parseSocketUrl('ftp://h.example/p?token=SECRET')).toThrow('"ftp://h.example/p" (redacted) has the scheme "ftp:"');
+  });
+});
+
+describe('scrubUrls and scrubError', () => {
+  it('redacts every URL inside a text', () => {
+    expect(scrubUrls("Failed to construct 'WebSocket': The URL 'wss://u:p@h.example/x?token=SECRET#f' is invalid.")).toBe(
+      "Failed to construct 'WebSocket': The URL 'wss://h.example/x' is invalid.",
+    );
+    expect(scrubUrls('no url here')).toBe('no url here');
+  });
+
+  it('copies an error with its name, message and stack redacted, and nothing else', () => {
+    const error = Object.assign(new TypeError('Invalid URL: https://h.example/?key=SECRET'), { input: 'https://h.example/?key=SECRET' });
+    const safe = scrubError(error);
+    expect(safe).not.toBe(error);
+    expect(safe.name).toBe('TypeError');
+    expect(safe.message).toBe('Invalid URL: https://h.example/');
+    expect(JSON.stringify({ ...safe, stack: safe.stack })).not.toContain('SECRET');
+  });
+
+  it('keeps a DOMException a DOMException, and turns other values into errors', () => {
+    const safe = scrubError(new DOMException("The URL 'wss://h.example/#SECRET' is invalid.", 'SyntaxError'));
+    expect(safe).toBeInstanceOf(DOMException);
+    expect(safe.name).toBe('SyntaxError');
+    expect(safe.message).not.toContain('SECRET');
+    expect(scrubError('token at wss://h.example/?t=SECRET').message).toBe('token at wss://h.example/');
   });
 });
 

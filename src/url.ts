@@ -5,12 +5,19 @@
  * @module
  */
 import { describe } from './errors.js';
+import { redactUrl } from './redact.js';
+
+export { redactUrl };
 
 /**
  * Parses a socket URL as the WHATWG WebSocket constructor does: relative URLs
  * resolve against the page, `http:` becomes `ws:` and `https:` becomes `wss:`,
  * and anything else, or a fragment, is refused.
- * @throws SyntaxError naming the value and what is wrong with it.
+ *
+ * Messages never quote the URL as given: tokens live in its query,
+ * fragment and credentials, and error messages end up in error trackers.
+ * They name the problem, and show the URL redacted where that helps.
+ * @throws SyntaxError saying what is wrong.
  */
 export function parseSocketUrl(input: unknown): string {
   if (typeof input !== 'string' && !(input instanceof URL)) {
@@ -22,29 +29,16 @@ export function parseSocketUrl(input: unknown): string {
   try {
     url = new URL(text, base);
   } catch {
-    throw new SyntaxError(`The \`url\` ${describe(text)} is not a valid URL`);
+    const why = text === '' ? 'it is empty' : base === undefined ? 'it is not absolute, and there is no page to resolve it against' : 'it cannot be parsed';
+    throw new SyntaxError(`The \`url\` is not a valid URL: ${why} (the value is not shown, as it may hold a secret)`);
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new SyntaxError(`The \`url\` ${describe(text)} has the scheme "${url.protocol}"; only ws: and wss: (or http: and https:) are allowed`);
+    throw new SyntaxError(`The \`url\` ${describe(redactUrl(url.href))} (redacted) has the scheme "${url.protocol}"; only ws: and wss: (or http: and https:) are allowed`);
   }
   if (url.hash !== '' || text.endsWith('#')) {
-    throw new SyntaxError(`The \`url\` ${describe(text)} has a fragment, which a WebSocket URL must not have`);
+    throw new SyntaxError(`The \`url\` ${describe(redactUrl(url.href))} (redacted) has a fragment, which a WebSocket URL must not have`);
   }
   return url.href;
-}
-
-/** Removes credentials, query string and fragment from a URL, for traces. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.href;
-  } catch {
-    return '[invalid url]';
-  }
 }
