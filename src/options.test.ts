@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULTS, HEARTBEAT_DEFAULTS, MAX_TIMER_MS, type Options, normalizeOptions, normalizeProtocols } from './options.js';
+import { DEFAULTS, HEARTBEAT_DEFAULTS, MAX_TIMER_MS, type Options, type WebSocketConstructor, clampCloseCode, normalizeCloseArgs, normalizeOptions, normalizeProtocols } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
 import { FakeWebSocketCtor } from './test-helpers/fake-websocket.js';
 
@@ -154,11 +154,65 @@ describe('normalizeOptions: refusals', () => {
     ['heartbeat', 'on', /`heartbeat`.*"on"/],
     ['heartbeat', { message: 5 }, /`heartbeat.message`.*5/],
     ['heartbeat', { isPong: 'pong' }, /`heartbeat.isPong`.*"pong"/],
-    ['protocols', 5, /`protocols`.*5/],
     ['maxQueuedMessages', '10', /`maxQueuedMessages`.*"10"/],
   ])('refuses %s = %j with a TypeError naming it', (name, value, message) => {
     expect(() => normalize({ [name]: value })).toThrow(TypeError);
     expect(() => normalize({ [name]: value })).toThrow(message);
+  });
+});
+
+describe('normalizeOptions: what cannot work fails at once', () => {
+  it.each([
+    ['an array', [['closeTimeout', 5]]],
+    ['a Map', new Map([['closeTimeout', 5]])],
+    ['a Set', new Set()],
+  ])('refuses options given as %s with a TypeError', (_, value) => {
+    expect(() => normalizeOptions(value as unknown as Options, defaultReconnectPolicy)).toThrow(TypeError);
+    expect(() => normalizeOptions(value as unknown as Options, defaultReconnectPolicy)).toThrow(/options must be a plain object/);
+  });
+
+  it('refuses a WebSocket option that cannot be called with new, without calling it', () => {
+    let called = 0;
+    const arrow = () => ({ called: ++called });
+    expect(() => normalize({ WebSocket: arrow as unknown as WebSocketConstructor })).toThrow(TypeError);
+    expect(() => normalize({ WebSocket: arrow as unknown as WebSocketConstructor })).toThrow(/`WebSocket`.*cannot be called with `new`/);
+    expect(called).toBe(0);
+    class Custom {}
+    expect(normalize({ WebSocket: Custom as unknown as WebSocketConstructor }).WebSocket).toBe(Custom);
+    function Legacy() {}
+    expect(normalize({ WebSocket: Legacy as unknown as WebSocketConstructor }).WebSocket).toBe(Legacy);
+  });
+});
+
+describe('close arguments, as WebSocket.close() converts them', () => {
+  it.each([
+    ['1000', 1000],
+    [1000.5, 1000],
+    [1000.4, 1000],
+    [3000.7, 3001],
+    [3001.5, 3002],
+    [4999.2, 4999],
+    [true, 1],
+  ])('clamps %j to %i', (code, expected) => {
+    expect(clampCloseCode(code)).toBe(expected);
+  });
+
+  it('converts NaN to 0 and clamps to 0–65535', () => {
+    expect(clampCloseCode('x')).toBe(0);
+    expect(clampCloseCode(-5)).toBe(0);
+    expect(clampCloseCode(70_000)).toBe(65_535);
+    expect(clampCloseCode(null)).toBe(0);
+  });
+
+  it('accepts what the browser accepts, refuses the rest with its error classes', () => {
+    expect(normalizeCloseArgs('1000', undefined)).toEqual({ code: 1000, reason: '' });
+    expect(normalizeCloseArgs(3000.7, 42)).toEqual({ code: 3001, reason: '42' });
+    expect(normalizeCloseArgs(undefined, null)).toEqual({ code: undefined, reason: 'null' });
+    expect(() => normalizeCloseArgs(1001, '')).toThrow(expect.objectContaining({ name: 'InvalidAccessError' }));
+    expect(() => normalizeCloseArgs(NaN, '')).toThrow(/0 as an unsigned short/);
+    expect(() => normalizeCloseArgs(Symbol('c'), '')).toThrow(TypeError);
+    expect(() => normalizeCloseArgs(1000n, '')).toThrow(TypeError);
+    expect(() => normalizeCloseArgs(1000, 'é'.repeat(62))).toThrow(SyntaxError);
   });
 });
 
@@ -171,6 +225,16 @@ describe('normalizeOptions: protocols and heartbeat', () => {
   it('refuses a duplicate sub-protocol, naming it', () => {
     expect(() => normalize({ protocols: ['chat', 'chat'] })).toThrow(SyntaxError);
     expect(() => normalize({ protocols: ['chat', 'chat'] })).toThrow('"chat" twice');
+  });
+
+  // WebIDL `(DOMString or sequence<DOMString>)`, as `new WebSocket(url, protocols)` converts it.
+  it('converts protocols as the WebSocket constructor does: items and non-iterables to strings, any iterable', () => {
+    expect(normalize({ protocols: [1] as unknown as string[] }).protocols).toEqual(['1']);
+    expect(normalize({ protocols: new Set(['a', 'b']) as unknown as string[] }).protocols).toEqual(['a', 'b']);
+    expect(normalize({ protocols: 5 as unknown as string }).protocols).toEqual(['5']);
+    // A plain object becomes "[object Object]", which is no token: refused as the browser refuses it.
+    expect(() => normalize({ protocols: {} as unknown as string })).toThrow(SyntaxError);
+    expect(() => normalize({ protocols: [Symbol('x')] as unknown as string[] })).toThrow(TypeError);
   });
 
   it('turns one protocol into a list and copies a list', () => {

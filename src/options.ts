@@ -6,7 +6,7 @@
  * @module
  */
 import type { CloseInfo } from './close-info.js';
-import { describe } from './errors.js';
+import { describe, invalidAccess } from './errors.js';
 
 /** Data the socket can send, as for `WebSocket.send()`. */
 export type SendData = string | ArrayBuffer | Blob | ArrayBufferView<ArrayBuffer>;
@@ -315,21 +315,79 @@ function fn<T>(name: string, value: unknown): T {
 // RFC 7230 §3.2.6 token characters, as the WebSocket constructor checks sub-protocols.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Validates sub-protocols as the WebSocket constructor does: tokens, no duplicates. */
+/**
+ * Converts and validates sub-protocols as the WebSocket constructor does
+ * (WebIDL `(DOMString or sequence<DOMString>)`): an iterable (an array, a
+ * Set) gives one string per item, anything else one string (`1` → "1");
+ * each must be an RFC 7230 token, with no duplicates.
+ * @throws SyntaxError naming the sub-protocol refused; TypeError where conversion throws (a Symbol).
+ */
 export function normalizeProtocols(value: unknown): string[] {
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list)) {
-    throw new TypeError(`The \`protocols\` option must be a string or an array of strings, got ${describe(value)}`);
-  }
+  const iterable = value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
+  const list = iterable ? Array.from(value as Iterable<unknown>, toDomString) : [toDomString(value)];
   const seen = new Set<string>();
   for (const p of list) {
-    if (typeof p !== 'string' || !TOKEN.test(p)) {
-      throw new SyntaxError(`The \`protocols\` option has an invalid sub-protocol ${describe(p)}`);
-    }
+    if (!TOKEN.test(p)) throw new SyntaxError(`The \`protocols\` option has an invalid sub-protocol ${describe(p)}`);
     if (seen.has(p)) throw new SyntaxError(`The \`protocols\` option has the sub-protocol ${describe(p)} twice`);
     seen.add(p);
   }
-  return [...list] as string[];
+  return list;
+}
+
+/** WebIDL's ToString: a template literal throws a TypeError for a Symbol, as the browser does. */
+function toDomString(value: unknown): string {
+  return `${value as string}`;
+}
+
+/**
+ * Converts a close code as WebIDL's `[Clamp] unsigned short` does in
+ * `WebSocket.close()`: to a number, NaN to 0, clamped to 0–65535, rounded
+ * half to even (`"1000"` → 1000, `3000.7` → 3001, `1000.5` → 1000).
+ * @throws TypeError for a Symbol or a BigInt, as the browser does.
+ */
+export function clampCloseCode(code: unknown): number {
+  if (typeof code === 'bigint') throw new TypeError(`The close \`code\` cannot be a BigInt, got ${describe(code)}`);
+  let x = Number(code);
+  if (Number.isNaN(x)) return 0;
+  x = Math.min(Math.max(x, 0), 65_535);
+  const floor = Math.floor(x);
+  const rest = x - floor;
+  if (rest > 0.5 || (rest === 0.5 && floor % 2 === 1)) return floor + 1;
+  return floor;
+}
+
+const closeEncoder = /* @__PURE__ */ new TextEncoder();
+
+/**
+ * Converts and validates the arguments of `close(code?, reason?)` exactly as
+ * `WebSocket.close()` does.
+ * @throws DOMException `InvalidAccessError` for a code other than 1000 or 3000–4999;
+ *   SyntaxError for a reason over 123 UTF-8 bytes; TypeError where conversion throws.
+ */
+export function normalizeCloseArgs(code: unknown, reason: unknown): { code: number | undefined; reason: string } {
+  const converted = code === undefined ? undefined : clampCloseCode(code);
+  if (converted !== undefined && converted !== 1000 && !(converted >= 3000 && converted <= 4999)) {
+    const shown = converted === code ? describe(code) : `${describe(code)} (${converted} as an unsigned short)`;
+    throw invalidAccess(`The close \`code\` must be 1000 or from 3000 to 4999, got ${shown}`);
+  }
+  const text = reason === undefined ? '' : toDomString(reason);
+  const bytes = closeEncoder.encode(text).byteLength;
+  if (bytes > 123) {
+    throw new SyntaxError(`The close \`reason\` must be at most 123 UTF-8 bytes, got ${bytes} bytes: ${describe(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
+  }
+  return { code: converted, reason: text };
+}
+
+/** Whether `value` can be called with `new` (an arrow function or a method cannot), without calling it. */
+function isConstructor(value: unknown): value is WebSocketConstructor {
+  if (typeof value !== 'function') return false;
+  try {
+    // Reflect.construct checks newTarget's [[Construct]] but builds a String, so `value` never runs.
+    Reflect.construct(String, [], value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Drops keys whose value is `undefined`: an explicit `undefined` means "use the default", as with ky's options. */
@@ -365,16 +423,17 @@ function normalizeHeartbeat(value: unknown): HeartbeatSettings | null {
  */
 export function normalizeOptions(options: Options | undefined, defaultPolicy: ReconnectPolicy): Settings {
   if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`The options must be an object, got ${describe(options)}`);
+  // Object.prototype.toString: an array or a Map would pass `typeof` and lose every setting silently.
+  if (options === null || typeof options !== 'object' || Object.prototype.toString.call(options) !== '[object Object]') {
+    throw new TypeError(`The options must be a plain object, got ${describe(options)}`);
   }
   checkKeys(options, OPTION_KEYS, '');
   const given = definedOnly(options);
   const o = { ...DEFAULTS, ...given };
   const WebSocketCtor = given.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (typeof WebSocketCtor !== 'function') {
+  if (!isConstructor(WebSocketCtor)) {
     throw new TypeError(
-      `The \`WebSocket\` option must be a WebSocket constructor, got ${describe(WebSocketCtor)}` +
+      `The \`WebSocket\` option must be a WebSocket constructor, got ${typeof WebSocketCtor === 'function' ? 'a function that cannot be called with `new`' : describe(WebSocketCtor)}` +
         (given.WebSocket === undefined ? ' (this runtime has no global WebSocket: pass one, e.g. from the `ws` package)' : ''),
     );
   }
