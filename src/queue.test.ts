@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OutboundQueue, byteLength } from './queue.js';
+import { OutboundQueue, snapshot, toSendData, byteLength } from './queue.js';
 
 describe('byteLength', () => {
   it.each([
@@ -81,17 +81,6 @@ describe('OutboundQueue', () => {
     expect(q.push('a')).toBe(true);
   });
 
-  it('unshift puts a message back at the head and counts it', () => {
-    const q = new OutboundQueue(2, 10);
-    q.push('b');
-    q.push('c');
-    const head = q.shift()!;
-    q.unshift(head);
-    expect(q.length).toBe(2);
-    expect(q.bytes).toBe(2);
-    expect(q.drain()).toEqual(['b', 'c']);
-  });
-
   it('drain empties the queue, oldest first', () => {
     const q = new OutboundQueue(10, 100);
     const buffer = new ArrayBuffer(4);
@@ -109,3 +98,35 @@ describe('OutboundQueue', () => {
     expect(q.bytes).toBe(0);
   });
 });
+
+describe('toSendData and snapshot', () => {
+  it('converts what WebSocket.send() converts, and keeps binary data and Blobs as they are', () => {
+    expect(toSendData(undefined)).toBe('undefined');
+    expect(toSendData(null)).toBe('null');
+    expect(toSendData({})).toBe('[object Object]');
+    expect(toSendData(42)).toBe('42');
+    const buffer = new ArrayBuffer(2);
+    const view = new DataView(buffer);
+    const blob = new Blob(['x']);
+    expect(toSendData(buffer)).toBe(buffer);
+    expect(toSendData(view)).toBe(view);
+    expect(toSendData(blob)).toBe(blob);
+    // WebIDL's BufferSource excludes a SharedArrayBuffer itself: the browser sends its string form.
+    expect(toSendData(new SharedArrayBuffer(2))).toBe('[object SharedArrayBuffer]');
+    expect(() => toSendData(Symbol('x'))).toThrow(TypeError);
+  });
+
+  it('copies binary data, bytes of a view only', () => {
+    const bytes = new Uint8Array([0, 1, 2, 3]);
+    const copy = snapshot(bytes.subarray(1, 3)) as Uint8Array;
+    bytes.fill(9);
+    expect([...copy]).toEqual([1, 2]);
+    const buffer = new Uint8Array([7]).buffer;
+    const bufferCopy = snapshot(buffer) as ArrayBuffer;
+    expect(bufferCopy).not.toBe(buffer);
+    expect([...new Uint8Array(bufferCopy)]).toEqual([7]);
+    expect(snapshot('s')).toBe('s');
+    expect(() => snapshot(new Uint8Array(new SharedArrayBuffer(1)) as unknown as Uint8Array<ArrayBuffer>)).toThrow(TypeError);
+  });
+});
+

@@ -3,16 +3,56 @@
  * count and by bytes, flushed in order on open. It never drops silently:
  * {@link OutboundQueue.push} returns `false` and the caller announces it.
  *
+ * What it holds is what `send()` was given at the time: binary data is
+ * copied when queued, because the native `send()` copies at once and an app
+ * may reuse or transfer its buffer afterwards.
+ *
  * @module
  */
 import type { SendData } from './options.js';
 
 const encoder = /* @__PURE__ */ new TextEncoder();
 
+function isBlob(data: unknown): data is Blob {
+  return typeof Blob !== 'undefined' && data instanceof Blob;
+}
+
+function isArrayBuffer(data: unknown): data is ArrayBuffer {
+  return data instanceof ArrayBuffer || Object.prototype.toString.call(data) === '[object ArrayBuffer]';
+}
+
+/**
+ * Converts what the app passed to `send()` as WebIDL converts the argument
+ * of `WebSocket.send()`: a Blob, an ArrayBuffer or a view stays as it is;
+ * anything else becomes a string (`{}` → "[object Object]", `null` → "null").
+ * @throws TypeError where the browser throws it: a Symbol, or a `toString` that throws.
+ */
+export function toSendData(data: unknown): SendData {
+  if (typeof data === 'string' || isBlob(data) || isArrayBuffer(data) || ArrayBuffer.isView(data)) return data as SendData;
+  // A template literal converts as WebIDL's ToString: it throws for a Symbol, as the browser does.
+  return `${data as string}`;
+}
+
+/**
+ * The message as it is now, for sending later: binary data copied, strings
+ * and Blobs (immutable) as they are.
+ * @throws TypeError for a view on a SharedArrayBuffer, which the native `send()` refuses too.
+ */
+export function snapshot(data: SendData): SendData {
+  if (typeof data === 'string' || isBlob(data)) return data;
+  if (ArrayBuffer.isView(data)) {
+    if (typeof SharedArrayBuffer === 'function' && data.buffer instanceof SharedArrayBuffer) {
+      throw new TypeError('The ArrayBufferView passed to send() is backed by a SharedArrayBuffer, which a WebSocket cannot send');
+    }
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  }
+  return (data as ArrayBuffer).slice(0);
+}
+
 /** Bytes a message takes on the wire: UTF-8 for strings. */
 export function byteLength(data: SendData): number {
   if (typeof data === 'string') return encoder.encode(data).byteLength;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
+  if (isBlob(data)) return data.size;
   return (data as ArrayBuffer | ArrayBufferView).byteLength;
 }
 
@@ -52,14 +92,6 @@ export class OutboundQueue {
     const data = this.items.shift();
     this.total -= this.sizes.shift() ?? 0;
     return data;
-  }
-
-  /** Puts a message back at the head, e.g. when sending it failed. */
-  unshift(data: SendData): void {
-    const size = byteLength(data);
-    this.items.unshift(data);
-    this.sizes.unshift(size);
-    this.total += size;
   }
 
   /** Removes and returns every message, oldest first. */
