@@ -24,7 +24,9 @@
  * 5. A rejecting URL provider or a throwing constructor leaves an unhandled
  *    rejection (L373–389): the provider handed to the library never
  *    rejects, and a failure reaches the SDK as a connection that fails with
- *    `cause: 'url'`.
+ *    `cause: 'url'`. A provider that never settles fails the attempt after
+ *    `connectTimeout` (`cause: 'connect-timeout'`): the timeout covers the
+ *    whole attempt, URL resolution included.
  * 7. One random minimum delay per page (L41): all delay options are passed
  *    explicitly (as 0), so the import-time draw is never used; jitter is
  *    drawn per attempt by the SDK's backoff.
@@ -37,15 +39,19 @@
  * @module
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
+import { now } from './clock.js';
 import { MAX_TIMER_MS } from './options.js';
-import type { TracedSocket } from './traced-socket.js';
+import { type CancelTimer, startTimer } from './timer.js';
+import type { AttemptTarget, TracedSocket } from './traced-socket.js';
 
 /** What the engine asks of its owner. */
 export interface EngineHooks {
+  /** An attempt begins now: the URL is about to be resolved. */
+  attempt(): void;
   /** Resolves the URL for the next attempt; may throw or reject. */
   resolveUrl(): string | Promise<string>;
   /** Builds the traced socket for an attempt, from the URL or the reason there is none. */
-  createSocket(target: { url: string } | { error: unknown }): TracedSocket;
+  createSocket(target: AttemptTarget): TracedSocket;
 }
 
 /** The library's constructor signature for its `WebSocket` option. */
@@ -56,18 +62,21 @@ export class Engine {
   private rws: ReconnectingWebSocket | null = null;
   private run = 0;
   private nextDelay = 0;
-  private waitTimer: ReturnType<typeof setTimeout> | undefined;
+  private cancelWait: CancelTimer | undefined;
   private endWait: (() => void) | null = null;
-  private pending: { url: string } | { error: unknown } | null = null;
+  /** Abandons the URL resolution in progress, and its timeout. */
+  private endAttempt: (() => void) | null = null;
+  private pending: AttemptTarget | null = null;
   private readonly socketClass: SocketClass;
 
   constructor(
     private readonly hooks: EngineHooks,
     private readonly protocols: string[],
     private readonly minUptime: number,
+    private readonly connectTimeout: number,
   ) {
     const take = (): TracedSocket => {
-      const target = this.pending ?? { error: new Error('no URL was resolved for this attempt') };
+      const target = this.pending ?? { error: new Error('no URL was resolved for this attempt'), timedOut: false, startedAt: now() };
       this.pending = null;
       return this.hooks.createSocket(target);
     };
@@ -90,11 +99,14 @@ export class Engine {
     return this.endWait !== null;
   }
 
-  /** Starts a run: the first attempt begins at once. Stops a run under way first. */
-  start(): void {
+  /**
+   * Starts a run, abandoning any run under way (a backoff wait, a URL
+   * still resolving): its first attempt begins after `delay` ms.
+   */
+  start(delay = 0): void {
     this.stop();
     const run = this.run;
-    this.nextDelay = 0;
+    this.nextDelay = delay;
     this.rws = new ReconnectingWebSocket(() => this.provide(run), this.protocols.length ? this.protocols : undefined, {
       WebSocket: this.socketClass,
       // Always explicit: the library's default minimum is drawn once at import (L41).
@@ -133,36 +145,49 @@ export class Engine {
     // Sets the library's closed flag first, so that the released wait below constructs nothing.
     rws?.close();
     this.endWait?.();
+    this.endAttempt?.();
   }
 
   /**
    * The URL provider handed to the library. It waits out the delay on a timer
-   * this adapter owns, then resolves the URL. It never rejects (defect 5).
+   * this adapter owns, then resolves the URL within `connectTimeout`. It
+   * never rejects (defect 5).
    */
   private provide(run: number): Promise<string> {
     return new Promise<string>((resolve) => {
-      const proceed = (): void => {
-        clearTimeout(this.waitTimer);
-        this.waitTimer = undefined;
+      const attempt = (): void => {
+        this.cancelWait?.();
+        this.cancelWait = undefined;
         this.endWait = null;
+        if (run === this.run) this.hooks.attempt();
+        // The hook may have stopped the run (a `state` handler that calls close()).
         if (run !== this.run) return resolve('');
+        const startedAt = now();
+        let settled = false;
+        const settle = (target: AttemptTarget): void => {
+          if (settled) return;
+          settled = true;
+          this.endAttempt = null;
+          cancelTimeout();
+          if (run === this.run) this.pending = target;
+          resolve('url' in target ? target.url : '');
+        };
+        const cancelTimeout = startTimer(this.connectTimeout, () => settle({ error: null, timedOut: true, startedAt }));
+        // On stop(): the run has moved on, so this settles with no target and the library builds nothing.
+        this.endAttempt = () => settle({ error: null, timedOut: false, startedAt });
         Promise.resolve()
           .then(() => this.hooks.resolveUrl())
           .then(
-            (url) => ({ url }),
-            (error: unknown) => ({ error }),
-          )
-          .then((target) => {
-            if (run === this.run) this.pending = target;
-            resolve('url' in target ? target.url : '');
-          });
+            (url) => settle({ url, startedAt }),
+            (error: unknown) => settle({ error, timedOut: false, startedAt }),
+          );
       };
       if (run !== this.run) return resolve('');
       const delay = this.nextDelay;
       this.nextDelay = 0;
-      if (delay <= 0) return proceed();
-      this.endWait = proceed;
-      this.waitTimer = setTimeout(proceed, delay);
+      if (delay <= 0) return attempt();
+      this.endWait = attempt;
+      this.cancelWait = startTimer(delay, attempt);
     });
   }
 }

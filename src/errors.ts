@@ -12,13 +12,19 @@ export type SocketErrorCode =
   | 'connect-failed'
   /** The browser fired `error` on an open socket; a `close` follows. */
   | 'socket-error'
-  /** The connection did not open within `connectTimeout`. */
+  /**
+   * The connection failed before it opened while many sockets this page
+   * abandoned are still closing in the browser, whose pool of WebSocket
+   * connections is then likely exhausted (Chromium allows about 255).
+   */
+  | 'socket-limit'
+  /** The attempt, URL resolution included, did not open within `connectTimeout`. */
   | 'connect-timeout'
   /** The URL provider threw, rejected, or returned a URL the browser refused. */
   | 'url'
-  /** The native `send()` threw. */
+  /** The native `send()` refused a message (it threw), or the message cannot be sent (a view on a SharedArrayBuffer). */
   | 'send-failed'
-  /** A function the app passed (`shouldReconnect`, `heartbeat.message`) threw or returned a bad value; the SDK carried on. */
+  /** A function the app passed (`shouldReconnect`, `heartbeat.message`, `heartbeat.isPong`) threw or returned a bad value; the SDK carried on. */
   | 'handler';
 
 /** A fault at run time, emitted on the `error` event. */

@@ -6,20 +6,21 @@
  * @module
  */
 import mitt, { type Emitter } from 'mitt';
+import { abandonedDelay, abandonedSockets } from './abandoned.js';
 import { backoffDelay } from './backoff.js';
 import { type CloseCause, type CloseInfo, classifyClose, closeCodeName } from './close-info.js';
 import { now } from './clock.js';
 import { Engine } from './engine.js';
-import { SocketError, describe, invalidAccess } from './errors.js';
+import { SocketError, describe } from './errors.js';
 import type { SocketEvents, SocketState } from './events.js';
 import { Heartbeat } from './heartbeat.js';
 import { watchLifecycle } from './lifecycle.js';
-import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeOptions } from './options.js';
+import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeCloseArgs, normalizeOptions } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
-import { OutboundQueue } from './queue.js';
+import { OutboundQueue, snapshot, toSendData } from './queue.js';
 import { StallWatch } from './stall.js';
 import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces.js';
-import { type Ending, type LateClose, TracedSocket, type TracedSocketHooks } from './traced-socket.js';
+import { type AttemptTarget, type Ending, type LateClose, TracedSocket, type TracedSocketHooks } from './traced-socket.js';
 import { parseSocketUrl, redactUrl } from './url.js';
 
 const READY_STATE: Record<SocketState, number> = {
@@ -30,8 +31,6 @@ const READY_STATE: Record<SocketState, number> = {
   closing: 2,
   closed: 3,
 };
-
-const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Why the socket is waiting for the page or the network rather than connecting. */
 type Suspension = 'offline' | 'pagehide' | null;
@@ -78,10 +77,20 @@ export class ResilientSocket {
   private lastDelay = 0;
   private final = false;
   private suspended: Suspension = null;
+  /** reconnect() was called while the connection was already closing: connect again once it has closed. */
+  private restartAfterClose = false;
+  /**
+   * Counts the app's calls that change course (close, reconnect) and the
+   * page's (offline, pagehide, …), so that an event about to follow can
+   * tell whether a handler changed course in between.
+   */
+  private course = 0;
   private lastClose: CloseInfo | null = null;
 
   /**
-   * Starts connecting at once.
+   * Starts connecting at once, or, when `handleOffline` is on and the
+   * browser is offline (`navigator.onLine` false), starts in `offline` and
+   * connects as soon as it is online.
    * @param url a `ws:`/`wss:` URL (relative and `http(s):` URLs resolve as in `new WebSocket`),
    *   or a function returning one, or a Promise of one, before each attempt.
    * @throws SyntaxError for a malformed or non-ws(s) URL.
@@ -101,23 +110,33 @@ export class ResilientSocket {
     this.traceBuffer = new RingBuffer(this.settings.traceLimit);
     this.engine = new Engine(
       {
+        attempt: () => this.setState('connecting'),
         resolveUrl: async () => parseSocketUrl(await this.provider()),
         createSocket: (target) => this.createSocket(target),
       },
       this.settings.protocols,
       this.settings.minUptime,
+      this.settings.connectTimeout,
     );
     this.watch();
-    this.engine.start();
+    const nav = (globalThis as { navigator?: { onLine?: unknown } }).navigator;
+    if (this.settings.handleOffline && typeof window !== 'undefined' && nav?.onLine === false) {
+      // A page opened offline (a PWA): wait for `online`, do not burn attempts and backoff.
+      this.suspended = 'offline';
+      this.currentState = 'offline';
+      return;
+    }
+    this.engine.start(this.attemptDelay(0));
   }
 
   /** The state, as a `WebSocket` `readyState`: 0 connecting (also reconnecting, offline), 1 open, 2 closing, 3 closed. */
   get readyState(): number {
-    return READY_STATE[this.currentState];
+    return READY_STATE[this.state];
   }
 
   /** The detailed state. See {@link SocketState}. */
   get state(): SocketState {
+    this.noticeClosing();
     return this.currentState;
   }
 
@@ -143,7 +162,7 @@ export class ResilientSocket {
 
   /** Counts and close-latency percentiles since construction. */
   get stats(): SocketStats {
-    return this.statsCollector.snapshot();
+    return this.statsCollector.snapshot(abandonedSockets());
   }
 
   /** Adds an event handler. */
@@ -159,28 +178,44 @@ export class ResilientSocket {
   /**
    * Sends now when open; otherwise queues the message, to be sent in order
    * on the next open. Returns `false` when the message was not accepted:
-   * the queue is full or the socket is closed for good. A `drop` event then
-   * carries it. Nothing is dropped silently.
+   * the queue is full, the socket is closed or closing for good, or the
+   * message cannot be sent. A `drop` event then carries it. Nothing is
+   * dropped silently.
+   *
+   * Values are converted as `WebSocket.send()` converts them, open or not:
+   * anything but a string, Blob, ArrayBuffer or view becomes a string.
+   * Binary data queued is copied at once, as the native `send()` copies it.
+   * @throws TypeError with no argument, or for a value the browser cannot
+   *   convert either (a Symbol).
    */
   send(data: SendData): boolean {
+    if (arguments.length === 0) throw new TypeError('send() needs 1 argument, got 0');
+    const message = toSendData(data);
+    this.noticeClosing();
     const socket = this.current;
     if (this.currentState === 'open' && socket) {
       try {
-        socket.send(data);
+        socket.send(message);
       } catch (error) {
-        this.emit('error', new SocketError('send-failed', `send() failed on connection ${socket.connection}: ${String(error)}`, socket.connection, error));
-        this.emit('drop', { data, reason: 'send-failed' });
+        this.sendFailed(message, socket.connection, `send() failed on connection ${socket.connection}`, error);
         return false;
       }
       this.stall?.sent();
       return true;
     }
-    if (this.currentState === 'closed') {
-      this.emit('drop', { data, reason: 'closed' });
+    if (this.currentState === 'closed' || this.final) {
+      this.emit('drop', { data: message, reason: 'closed' });
       return false;
     }
-    if (!this.queue.push(data)) {
-      this.emit('drop', { data, reason: 'queue-full' });
+    let copy: SendData;
+    try {
+      copy = snapshot(message);
+    } catch (error) {
+      this.sendFailed(message, null, 'send() cannot queue this message', error);
+      return false;
+    }
+    if (!this.queue.push(copy)) {
+      this.emit('drop', { data: copy, reason: 'queue-full' });
       return false;
     }
     return true;
@@ -201,28 +236,24 @@ export class ResilientSocket {
    * @throws DOMException `InvalidAccessError` for any other code; SyntaxError for a longer reason.
    */
   close(code?: number, reason?: string): Promise<CloseInfo> {
-    if (code !== undefined && !(code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999))) {
-      throw invalidAccess(`The close \`code\` must be 1000 or from 3000 to 4999, got ${describe(code)}`);
-    }
-    const text = reason === undefined ? '' : String(reason);
-    const bytes = encoder.encode(text).byteLength;
-    if (bytes > 123) {
-      throw new SyntaxError(`The close \`reason\` must be at most 123 UTF-8 bytes, got ${bytes} bytes: ${describe(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
-    }
+    const args = normalizeCloseArgs(code, reason);
+    this.noticeClosing();
     if (this.currentState === 'closed' && this.lastClose) return Promise.resolve(this.lastClose);
+    // Each call settles with the next close reported: that of the connection it closes.
     const settled = new Promise<CloseInfo>((resolve) => this.closeWaiters.push(resolve));
+    this.restartAfterClose = false;
     if (this.final) return settled;
+    this.course++;
     this.final = true;
     this.suspended = null;
     this.unwatch();
     this.stopWatchdogs();
     const socket = this.current;
     this.engine.stop();
-    if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
+    if (socket && socket.state !== 'closed') {
       this.setState('closing');
-      socket.requestClose(code ?? 1000, text, 'user', true);
-    } else if (socket?.state === 'closing') {
-      // Closing already: its close settles this call.
+      // Closing already on the server's initiative, it still settles within closeTimeout.
+      socket.requestClose(args.code ?? 1000, args.reason, 'user', true);
     } else {
       // No connection to close: report the cancelled attempt, as a browser reports close() during CONNECTING.
       this.current = null;
@@ -244,33 +275,47 @@ export class ResilientSocket {
 
   /**
    * Connects again now, with the backoff reset. A live connection is
-   * abandoned (`cause: 'reconnect'`); a delay in progress is cut short; a
-   * closed socket starts again.
+   * abandoned (`cause: 'reconnect'`); a delay in progress, or about to
+   * start (from a `close` handler), is cut short; a URL still resolving is
+   * abandoned for a fresh attempt; a closed socket starts again. A
+   * connection already closing finishes first (within `closeTimeout`), and
+   * the next attempt follows at once.
+   *
+   * While many abandoned sockets are still closing in the browser, the
+   * attempt waits a little first (see `stats.abandonedSockets`).
    */
   reconnect(): void {
+    this.course++;
     this.retries = 0;
     this.lastDelay = 0;
+    this.noticeClosing();
     const socket = this.current;
-    if (this.final || this.currentState === 'closed' || this.suspended) {
-      // A socket still closing finishes on its own; it no longer owns the state.
+    if (socket?.state === 'closing') {
       this.final = false;
       this.suspended = null;
-      this.current = null;
+      this.restartAfterClose = true;
       this.watch();
-      this.setState('connecting');
-      this.engine.start();
       return;
     }
-    if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
-      socket.requestClose(1000, 'reconnect', 'reconnect', false);
-    } else {
-      this.engine.connectNow();
+    if (socket?.state === 'connecting' || socket?.state === 'open') {
+      if (!this.final && !this.suspended) {
+        socket.requestClose(1000, 'reconnect', 'reconnect', false);
+        return;
+      }
     }
+    this.final = false;
+    this.suspended = null;
+    this.restartAfterClose = false;
+    this.current = null;
+    this.watch();
+    const delay = this.attemptDelay(0);
+    this.setState(delay > 0 ? 'reconnecting' : 'connecting');
+    this.engine.start(delay);
   }
 
   // ── connections ────────────────────────────────────────────────────────
 
-  private createSocket(target: { url: string } | { error: unknown }): TracedSocket {
+  private createSocket(target: AttemptTarget): TracedSocket {
     if ('url' in target) this.lastUrl = target.url;
     this.statsCollector.attempt();
     const socket = new TracedSocket({
@@ -292,9 +337,16 @@ export class ResilientSocket {
     open: (socket) => this.onOpen(socket),
     message: (socket, event) => {
       if (socket !== this.current) return;
-      if (this.heartbeat) {
-        this.heartbeat.inbound();
-        if (this.heartbeat.isPong(event.data)) return;
+      const heartbeat = this.heartbeat;
+      if (heartbeat) {
+        heartbeat.inbound();
+        let pong = false;
+        try {
+          pong = heartbeat.isPong(event.data);
+        } catch (error) {
+          this.emit('error', new SocketError('handler', `heartbeat.isPong threw; the message was delivered: ${String(error)}`, socket.connection, error));
+        }
+        if (pong || socket !== this.current) return;
       }
       this.emit('message', event);
     },
@@ -308,18 +360,32 @@ export class ResilientSocket {
   private onOpen(socket: TracedSocket): void {
     if (socket !== this.current) return;
     this.statsCollector.open();
-    this.setState('open');
-    // Flush in order before the app hears `open`, so its own sends come after.
-    while (this.queue.length > 0) {
+    // Flush in order before anyone hears `open`, so that sends made in `state` or `open` handlers come after.
+    while (this.queue.length > 0 && socket === this.current && socket.state === 'open') {
       const data = this.queue.shift()!;
       try {
         socket.send(data);
       } catch (error) {
-        this.emit('error', new SocketError('send-failed', `Flushing the queue failed on connection ${socket.connection}: ${String(error)}`, socket.connection, error));
-        this.queue.unshift(data);
-        break;
+        // Dropped, not put back: a message the native send() refuses would block the queue for good.
+        this.sendFailed(data, socket.connection, `Flushing the queue failed on connection ${socket.connection}`, error);
       }
     }
+    // A `drop` or `error` handler may have closed it meanwhile.
+    if (socket !== this.current || socket.state !== 'open') return;
+    this.startWatchdogs(socket);
+    this.setState('open');
+    if (socket !== this.current || this.currentState !== 'open') return;
+    this.emit('open', {
+      connection: socket.connection,
+      url: socket.url,
+      protocol: socket.protocol,
+      retries: this.retries,
+      connectMs: (socket.openAt ?? socket.connectAt) - socket.connectAt,
+    });
+  }
+
+  /** Heartbeat and stall watchdogs: one connection's, started on its open and stopped on its close. */
+  private startWatchdogs(socket: TracedSocket): void {
     const { heartbeat, stallTimeout } = this.settings;
     if (heartbeat) {
       this.heartbeat = new Heartbeat(heartbeat, {
@@ -344,13 +410,6 @@ export class ResilientSocket {
       });
       this.stall.sent();
     }
-    this.emit('open', {
-      connection: socket.connection,
-      url: socket.url,
-      protocol: socket.protocol,
-      retries: this.retries,
-      connectMs: (socket.openAt ?? socket.connectAt) - socket.connectAt,
-    });
   }
 
   private onClose(socket: TracedSocket, ending: Ending): void {
@@ -374,7 +433,8 @@ export class ResilientSocket {
       kind: classified.kind,
       initiator: classified.initiator,
       cause,
-      latencyMs: ending.closeRequestedAt === null ? null : ending.closeAt - ending.closeRequestedAt,
+      // Only a connection that existed has a close latency (not a URL that failed to resolve).
+      latencyMs: ending.closeRequestedAt === null || !ending.hadNative ? null : ending.closeAt - ending.closeRequestedAt,
       willReconnect: false,
       nextDelayMs: null,
     };
@@ -390,14 +450,19 @@ export class ResilientSocket {
       closeRequestedAt: ending.closeRequestedAt,
       closeAt: ending.closeAt,
       ...nativeClose(ending.closeRequestedAt, ending.nativeCloseAt, ending.code, ending.wasClean),
+      abandonedSockets: ending.abandonedSockets,
     };
     this.traceBuffer.push(trace);
     this.traceOf.set(socket, trace);
+    const restarted = isCurrent && this.restartAfterClose;
+    if (isCurrent) this.restartAfterClose = false;
     if (typeof delay === 'number') {
       // reconnect() is the app's choice, not a failure: it spends no retry.
-      if (cause !== 'reconnect') this.retries++;
+      if (cause !== 'reconnect' && !restarted) this.retries++;
       this.lastDelay = delay;
-      this.engine.setNextDelay(delay);
+      // The run was stopped when close() was called; reconnect() since then asks for a new one.
+      if (this.engine.running) this.engine.setNextDelay(delay);
+      else this.engine.start(delay);
     } else if (isCurrent && delay === null) {
       this.final = true;
       this.engine.stop();
@@ -416,7 +481,7 @@ export class ResilientSocket {
   private decide(socket: TracedSocket, info: CloseInfo): number | 'suspended' | null {
     if (this.final) return null;
     if (this.suspended) return 'suspended';
-    if (info.cause === 'reconnect') return 0;
+    if (info.cause === 'reconnect' || this.restartAfterClose) return this.attemptDelay(0);
     // A connection that stayed up long enough proves the server healthy again.
     if (socket.openAt !== null && now() - socket.openAt >= this.settings.minUptime) {
       this.retries = 0;
@@ -432,14 +497,23 @@ export class ResilientSocket {
       verdict = defaultReconnectPolicy({ ...info, willReconnect: true, nextDelayMs: proposed });
     }
     if (verdict === false) return null;
-    if (verdict === true) return proposed;
-    if (typeof verdict === 'number' && Number.isFinite(verdict) && verdict >= 0) return Math.min(verdict, MAX_TIMER_MS);
+    if (verdict === true) return this.attemptDelay(proposed);
+    if (typeof verdict === 'number' && Number.isFinite(verdict) && verdict >= 0) return this.attemptDelay(Math.min(verdict, MAX_TIMER_MS));
     this.emit('error', new SocketError('handler', `shouldReconnect must return a boolean or a delay of at least 0 ms, got ${describe(verdict)}; the backoff delay was used`, socket.connection));
-    return proposed;
+    return this.attemptDelay(proposed);
+  }
+
+  /**
+   * The delay before an attempt: `delay`, or longer while many abandoned
+   * sockets are still closing in the browser, so as not to exhaust its pool.
+   */
+  private attemptDelay(delay: number): number {
+    return Math.max(delay, abandonedDelay(abandonedSockets()));
   }
 
   /** Emits a close and what follows it: trace, state, reconnect, and settles `close()`. */
   private report(info: CloseInfo, trace: CloseTrace | null, delay?: number | 'suspended' | null): void {
+    const course = this.course;
     this.lastClose = info;
     this.statsCollector.close(info);
     if (delay !== undefined) {
@@ -452,10 +526,9 @@ export class ResilientSocket {
     if (this.currentState === 'closed') this.releaseQueue();
     this.emit('close', info);
     if (trace) this.emit('trace', trace);
-    if (typeof delay === 'number') this.emit('reconnect', { attempt: this.retries, delayMs: delay });
-    if (!info.willReconnect || this.currentState === 'closed') {
-      for (const resolve of this.closeWaiters.splice(0)) resolve(info);
-    }
+    // Unless a handler changed course meanwhile (close() or reconnect() in a `close` handler).
+    if (typeof delay === 'number' && course === this.course) this.emit('reconnect', { attempt: this.retries, delayMs: delay });
+    for (const resolve of this.closeWaiters.splice(0)) resolve(info);
   }
 
   private onLateClose(socket: TracedSocket, late: LateClose): void {
@@ -490,7 +563,9 @@ export class ResilientSocket {
 
   private suspend(why: 'offline' | 'pagehide'): void {
     if (this.final || this.currentState === 'closed') return;
+    this.course++;
     this.suspended = why;
+    this.restartAfterClose = false;
     const socket = this.current;
     if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
       // A page may not send 1001; 1000 with the cause as reason tells the server why.
@@ -503,14 +578,39 @@ export class ResilientSocket {
 
   private resume(why: 'offline' | 'pagehide'): void {
     if (this.suspended !== why) return;
+    this.course++;
     this.suspended = null;
     this.retries = 0;
     this.lastDelay = 0;
-    this.setState('connecting');
-    this.engine.start();
+    if (this.current) return; // Still closing: its close decides, and connects again now that nothing is suspended.
+    const delay = this.attemptDelay(0);
+    this.setState(delay > 0 ? 'reconnecting' : 'connecting');
+    this.engine.start(delay);
   }
 
   // ── helpers ────────────────────────────────────────────────────────────
+
+  /**
+   * The browser fires nothing when the server's Close frame arrives: the
+   * native socket only turns CLOSING, and discards what is sent until its
+   * close event (about 2 s in Chromium if the server keeps the TCP
+   * connection). Checked whenever the app sends or reads the state, so that
+   * `open` never outlives the native socket's OPEN.
+   */
+  private noticeClosing(): void {
+    const socket = this.current;
+    if (this.currentState !== 'open' || !socket) return;
+    socket.noticeClosing();
+    if (socket.state !== 'closing') return;
+    this.stopWatchdogs();
+    this.setState('closing');
+  }
+
+  /** A message that could not be sent: an `error` (`send-failed`) and a `drop`, in that order. */
+  private sendFailed(data: SendData, connection: number | null, what: string, error: unknown): void {
+    this.emit('error', new SocketError('send-failed', `${what}: ${String(error)}`, connection, error));
+    this.emit('drop', { data, reason: 'send-failed' });
+  }
 
   private stopWatchdogs(): void {
     this.heartbeat?.stop();

@@ -12,10 +12,13 @@
  *
  * @module
  */
+import { ABANDONED_SOFT_LIMIT, abandon, abandonedSockets } from './abandoned.js';
 import type { CloseCause } from './close-info.js';
 import { now } from './clock.js';
 import { SocketError } from './errors.js';
 import type { SendData, WebSocketConstructor, WebSocketLike } from './options.js';
+import { redactUrl, scrubError } from './redact.js';
+import { type CancelTimer, startTimer } from './timer.js';
 
 /** How a connection ended, as far as this socket saw. Classified later. */
 export interface Ending {
@@ -30,6 +33,10 @@ export interface Ending {
   closeAt: number;
   /** Set when the browser's own close event is what ended the connection. */
   nativeCloseAt: number | null;
+  /** Whether a native socket was ever built (not when the URL could not be resolved). */
+  hadNative: boolean;
+  /** Native sockets abandoned in this page and still closing, this one aside, when it ended. */
+  abandonedSockets: number;
 }
 
 /** The browser's own close event, when it arrives after the SDK stopped waiting. */
@@ -48,11 +55,17 @@ export interface TracedSocketHooks {
   lateClose(socket: TracedSocket, late: LateClose): void;
 }
 
+/**
+ * The outcome of resolving the URL for one attempt: the URL, or what
+ * prevented it (`timedOut`: not resolved within `connectTimeout`), and
+ * when the attempt started, URL resolution included.
+ */
+export type AttemptTarget = { url: string; startedAt: number } | { error: unknown; timedOut: boolean; startedAt: number };
+
 /** What a TracedSocket needs to start a connection. */
 export interface TracedSocketInit {
   connection: number;
-  /** The resolved URL, or what prevented resolving one. */
-  target: { url: string } | { error: unknown };
+  target: AttemptTarget;
   protocols: string[];
   WebSocket: WebSocketConstructor;
   binaryType: BinaryType;
@@ -80,15 +93,18 @@ export class TracedSocket {
   readonly connection: number;
   /** The resolved URL, `''` when none could be resolved. */
   readonly url: string;
-  readonly connectAt = now();
+  /** When the attempt started, URL resolution included. */
+  readonly connectAt: number;
   openAt: number | null = null;
   closeRequestedAt: number | null = null;
   state: TracedState = 'connecting';
 
   private native: WebSocketLike | null = null;
   private requestedCause: CloseCause | null = null;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
-  private closeTimer: ReturnType<typeof setTimeout> | undefined;
+  private cancelConnectTimer: CancelTimer | undefined;
+  private cancelCloseTimer: CancelTimer | undefined;
+  /** Uncounts this socket from the page's abandoned sockets, once its browser close fires. */
+  private release: (() => void) | null = null;
   private readonly listeners = new Map<string, Set<EngineListener>>();
   private readonly hooks: TracedSocketHooks;
   private readonly closeTimeout: number;
@@ -97,18 +113,29 @@ export class TracedSocket {
     this.connection = init.connection;
     this.hooks = init.hooks;
     this.closeTimeout = init.closeTimeout;
-    this.url = 'url' in init.target ? init.target.url : '';
+    const { target } = init;
+    this.connectAt = target.startedAt;
+    this.url = 'url' in target ? target.url : '';
     let failure: SocketError | null = null;
-    if ('error' in init.target) {
-      failure = new SocketError('url', `The URL provider failed: ${String(init.target.error)}`, this.connection, init.target.error);
+    let cause: CloseCause = 'url';
+    if ('error' in target) {
+      if (target.timedOut) {
+        cause = 'connect-timeout';
+        failure = new SocketError('connect-timeout', `The URL provider did not resolve within connectTimeout (${init.connectTimeout} ms)`, this.connection);
+      } else {
+        const error = scrubError(target.error);
+        failure = new SocketError('url', `The URL provider failed: ${String(error)}`, this.connection, error);
+      }
     } else {
       try {
         const native = new init.WebSocket(this.url, init.protocols.length ? init.protocols : undefined);
         native.binaryType = init.binaryType;
         for (const type of NATIVE_EVENTS) native.addEventListener(type, this);
         this.native = native;
-      } catch (error) {
-        failure = new SocketError('url', `The WebSocket constructor refused ${JSON.stringify(this.url)}: ${String(error)}`, this.connection, error);
+      } catch (thrown) {
+        // The browser's message quotes the whole URL (Chromium: "The URL '…' is invalid").
+        const error = scrubError(thrown);
+        failure = new SocketError('url', `The WebSocket constructor refused ${JSON.stringify(redactUrl(this.url))} (redacted): ${String(error)}`, this.connection, error);
       }
     }
     if (failure) {
@@ -116,19 +143,20 @@ export class TracedSocket {
       // Asynchronous, as a browser reports a failed connection: the engine attaches its listeners first.
       queueMicrotask(() => {
         if (this.state === 'closed') return;
-        this.requestedCause = 'url';
-        this.closeRequestedAt = now();
+        this.requestedCause = cause;
         this.hooks.error(this, error);
         this.finish(1006, '', false, false, null);
       });
       return;
     }
-    this.connectTimer = setTimeout(() => {
-      this.connectTimer = undefined;
+    // connectTimeout covers the whole attempt: what URL resolution took is already spent.
+    const left = Math.max(0, init.connectTimeout - (now() - this.connectAt));
+    this.cancelConnectTimer = startTimer(left, () => {
+      this.cancelConnectTimer = undefined;
       if (this.state !== 'connecting') return;
       this.hooks.error(this, new SocketError('connect-timeout', `The connection did not open within connectTimeout (${init.connectTimeout} ms)`, this.connection));
       this.requestClose(1000, 'connect timeout', 'connect-timeout', false);
-    }, init.connectTimeout);
+    });
   }
 
   /** For the engine: the state as a WebSocket `readyState`. */
@@ -157,12 +185,31 @@ export class TracedSocket {
     return (this.native?.binaryType as BinaryType | undefined) ?? 'blob';
   }
 
-  /** Sends on the native socket. Throws what the native `send()` throws. */
+  /**
+   * Whether the native socket is still OPEN. After the server's Close frame
+   * the browser moves it to CLOSING and fires nothing until the TCP
+   * connection ends (about 2 s in Chromium when the server keeps it), and
+   * meanwhile discards whatever is sent.
+   */
+  get nativeOpen(): boolean {
+    return this.native !== null && (this.native as { readyState?: number }).readyState === 1;
+  }
+
+  /** Sends on the native socket. Throws what the native `send()` throws, and when either side is no longer open. */
   send(data: SendData): void {
-    if (!this.native || this.state !== 'open') {
-      throw new DOMException(`Connection ${this.connection} is not open: state ${this.state}`, 'InvalidStateError');
+    if (!this.native || this.state !== 'open' || !this.nativeOpen) {
+      const native = this.native ? ` (native readyState ${(this.native as { readyState?: number }).readyState})` : '';
+      throw new DOMException(`Connection ${this.connection} is not open: state ${this.state}${native}`, 'InvalidStateError');
     }
     this.native.send(data);
+  }
+
+  /**
+   * The native socket left OPEN by itself (the server's Close frame): the
+   * connection is closing, and its close event will follow.
+   */
+  noticeClosing(): void {
+    if (this.state === 'open' && !this.nativeOpen) this.state = 'closing';
   }
 
   /**
@@ -172,7 +219,13 @@ export class TracedSocket {
    * A second request is ignored.
    */
   requestClose(code: number, reason: string, cause: CloseCause, wait: boolean): void {
-    if (this.state === 'closing' || this.state === 'closed') return;
+    if (this.state === 'closed' || this.closeRequestedAt !== null) return;
+    if (this.state === 'closing') {
+      // Closing on the server's initiative: its close event settles this request, within closeTimeout.
+      this.closeRequestedAt = now();
+      this.startCloseTimer(cause);
+      return;
+    }
     this.requestedCause = cause;
     this.closeRequestedAt = now();
     this.clearConnectTimer();
@@ -189,10 +242,15 @@ export class TracedSocket {
       return;
     }
     this.state = 'closing';
-    this.closeTimer = setTimeout(() => {
-      this.closeTimer = undefined;
+    this.startCloseTimer(cause);
+  }
+
+  private startCloseTimer(cause: CloseCause): void {
+    this.cancelCloseTimer = startTimer(this.closeTimeout, () => {
+      this.cancelCloseTimer = undefined;
+      this.requestedCause ??= cause;
       this.finish(1006, '', false, true, null);
-    }, this.closeTimeout);
+    });
   }
 
   /**
@@ -224,15 +282,25 @@ export class TracedSocket {
       case 'error':
         // An error after this page asked to close is the close itself (Chrome fires one
         // for close() during CONNECTING); after the SDK reported the close it is noise.
-        if (this.closeRequestedAt === null && this.state !== 'closed') {
-          const code = this.state === 'connecting' ? 'connect-failed' : 'socket-error';
-          const text = this.state === 'connecting' ? 'The connection failed before it opened' : 'The connection failed';
-          this.hooks.error(this, new SocketError(code, text, this.connection));
-        }
+        if (this.closeRequestedAt === null && this.state !== 'closed') this.hooks.error(this, this.failure());
         return;
       case 'close':
         return this.onNativeClose(event as CloseEvent);
     }
+  }
+
+  /** The error for a native `error` event, naming an exhausted socket pool when that is the likely cause. */
+  private failure(): SocketError {
+    if (this.state !== 'connecting') return new SocketError('socket-error', 'The connection failed', this.connection);
+    const abandoned = abandonedSockets();
+    if (abandoned >= ABANDONED_SOFT_LIMIT) {
+      return new SocketError(
+        'socket-limit',
+        `The connection failed before it opened while ${abandoned} sockets this page abandoned are still closing: the browser has likely run out of WebSocket connections (Chromium allows about 255)`,
+        this.connection,
+      );
+    }
+    return new SocketError('connect-failed', 'The connection failed before it opened', this.connection);
   }
 
   private onOpen(): void {
@@ -248,6 +316,8 @@ export class TracedSocket {
     const at = now();
     for (const type of NATIVE_EVENTS) this.native?.removeEventListener(type, this);
     if (this.state === 'closed') {
+      this.release?.();
+      this.release = null;
       this.hooks.lateClose(this, { code: event.code, wasClean: event.wasClean, at });
       return;
     }
@@ -258,8 +328,11 @@ export class TracedSocket {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.clearConnectTimer();
-    clearTimeout(this.closeTimer);
-    this.closeTimer = undefined;
+    this.cancelCloseTimer?.();
+    this.cancelCloseTimer = undefined;
+    const abandonedSocketsNow = abandonedSockets();
+    // Detached before its browser close: it holds one of the browser's sockets until that close fires.
+    if (this.native && nativeCloseAt === null) this.release = abandon();
     this.hooks.close(this, {
       code,
       reason,
@@ -269,13 +342,15 @@ export class TracedSocket {
       closeRequestedAt: this.closeRequestedAt,
       closeAt: nativeCloseAt ?? now(),
       nativeCloseAt,
+      hadNative: this.native !== null,
+      abandonedSockets: abandonedSocketsNow,
     });
     this.dispatch({ type: 'close', code, reason, wasClean });
   }
 
   private clearConnectTimer(): void {
-    clearTimeout(this.connectTimer);
-    this.connectTimer = undefined;
+    this.cancelConnectTimer?.();
+    this.cancelConnectTimer = undefined;
   }
 
   private dispatch(event: { type: string; code?: number; reason?: string; wasClean?: boolean }): void {

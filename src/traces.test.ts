@@ -75,7 +75,7 @@ const close = (kind: CloseKind, cause: CloseCause, latencyMs: number | null): Cl
 
 describe('StatsCollector', () => {
   it('starts empty', () => {
-    expect(new StatsCollector().snapshot()).toEqual({
+    expect(new StatsCollector().snapshot(0)).toEqual({
       connects: 0,
       reconnects: 0,
       attempts: 0,
@@ -84,6 +84,7 @@ describe('StatsCollector', () => {
       p50CloseLatencyMs: null,
       p95CloseLatencyMs: null,
       maxCloseLatencyMs: null,
+      abandonedSockets: 0,
     });
   });
 
@@ -98,7 +99,7 @@ describe('StatsCollector', () => {
     stats.close(close('abnormal', 'network', null));
     stats.close(close('abnormal', 'heartbeat', null));
     stats.close(close('timeout', 'user', 1000));
-    const s = stats.snapshot();
+    const s = stats.snapshot(0);
     expect(s.attempts).toBe(3);
     expect(s.connects).toBe(2);
     expect(s.reconnects).toBe(1);
@@ -110,7 +111,7 @@ describe('StatsCollector', () => {
     const stats = new StatsCollector();
     for (const ms of [50, 10, 40, 20, 30]) stats.close(close('clean', 'user', ms));
     stats.close(close('abnormal', 'network', null));
-    const s = stats.snapshot();
+    const s = stats.snapshot(0);
     expect(s.p50CloseLatencyMs).toBe(30);
     expect(s.p95CloseLatencyMs).toBe(50);
     expect(s.maxCloseLatencyMs).toBe(50);
@@ -120,17 +121,17 @@ describe('StatsCollector', () => {
     const stats = new StatsCollector();
     stats.close(close('timeout', 'user', 999_999));
     for (let i = 0; i < 1000; i++) stats.close(close('clean', 'user', 5));
-    expect(stats.snapshot().maxCloseLatencyMs).toBe(5);
-    expect(stats.snapshot().closesByKind.timeout).toBe(1);
+    expect(stats.snapshot(0).maxCloseLatencyMs).toBe(5);
+    expect(stats.snapshot(0).closesByKind.timeout).toBe(1);
   });
 
   it('hands out snapshots that do not alias its counters', () => {
     const stats = new StatsCollector();
     stats.close(close('clean', 'user', 1));
-    const s = stats.snapshot();
+    const s = stats.snapshot(0);
     (s.closesByKind as Record<CloseKind, number>).clean = 100;
     (s.closesByCause as Record<string, number>).user = 100;
-    expect(stats.snapshot().closesByKind.clean).toBe(1);
-    expect(stats.snapshot().closesByCause.user).toBe(1);
+    expect(stats.snapshot(0).closesByKind.clean).toBe(1);
+    expect(stats.snapshot(0).closesByCause.user).toBe(1);
   });
 });

@@ -28,6 +28,12 @@ export interface CloseTrace extends CloseInfo {
   readonly nativeCode: number | null;
   /** `wasClean` of the browser's own `close` event, or `null` while it has not fired. */
   readonly nativeWasClean: boolean | null;
+  /**
+   * Native sockets the SDK had abandoned in this page (any instance) whose
+   * browser close had not fired yet, when this connection ended. High
+   * counts (from 32) slow attempts down; near 255 Chromium refuses new sockets.
+   */
+  readonly abandonedSockets: number;
 }
 
 /** A fixed-size buffer that keeps the newest `limit` items. */
@@ -66,12 +72,18 @@ export interface SocketStats {
   readonly closesByKind: Readonly<Record<CloseKind, number>>;
   /** Closes by cause. */
   readonly closesByCause: Readonly<Partial<Record<CloseCause, number>>>;
-  /** Median close latency (ms) of closes that were requested, or `null` before any. */
+  /** Median close latency (ms) of closes that were requested, of connections that existed (not URL failures), or `null` before any. */
   readonly p50CloseLatencyMs: number | null;
   /** 95th percentile close latency (ms), or `null` before any. */
   readonly p95CloseLatencyMs: number | null;
   /** Longest close latency (ms), or `null` before any. */
   readonly maxCloseLatencyMs: number | null;
+  /**
+   * Native sockets the SDK abandoned in this page (any instance: the
+   * browser's pool is shared) whose browser close has not fired yet. See
+   * {@link CloseTrace.abandonedSockets}.
+   */
+  readonly abandonedSockets: number;
 }
 
 /** Nearest-rank percentile of an ascending list; `null` when empty. */
@@ -109,8 +121,8 @@ export class StatsCollector {
     if (info.latencyMs !== null) this.latencies.push(info.latencyMs);
   }
 
-  /** A snapshot of the figures. */
-  snapshot(): SocketStats {
+  /** A snapshot of the figures, with the page's count of abandoned sockets still closing. */
+  snapshot(abandonedSockets: number): SocketStats {
     const sorted = this.latencies.toArray().sort((a, b) => a - b);
     return {
       connects: this.connects,
@@ -121,6 +133,7 @@ export class StatsCollector {
       p50CloseLatencyMs: percentile(sorted, 50),
       p95CloseLatencyMs: percentile(sorted, 95),
       maxCloseLatencyMs: sorted.length ? sorted[sorted.length - 1]! : null,
+      abandonedSockets,
     };
   }
 }

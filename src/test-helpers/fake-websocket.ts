@@ -29,7 +29,15 @@ export class FakeWebSocket {
   /** Called at the end of every construction, e.g. to make a server that always fails. */
   static onCreate: ((socket: FakeWebSocket) => void) | null = null;
 
+  /**
+   * Forgets every instance. Sockets still open or closing get the close
+   * event a browser fires in the end (1006), so that none stays counted as
+   * abandoned into the next test.
+   */
   static reset(): void {
+    for (const socket of FakeWebSocket.instances) {
+      if (socket.readyState !== FakeWebSocket.CLOSED) socket.serverClose(1006, '', false);
+    }
     FakeWebSocket.instances = [];
     FakeWebSocket.onCreate = null;
   }
@@ -106,6 +114,14 @@ export class FakeWebSocket {
   serverClose(code = 1000, reason = '', wasClean = true): void {
     this.readyState = FakeWebSocket.CLOSED;
     this.dispatch({ type: 'close', code, reason, wasClean });
+  }
+
+  /**
+   * The server's Close frame arrived: the browser turns CLOSING and fires
+   * nothing until the TCP connection ends ({@link serverClose} then).
+   */
+  serverCloseFrame(): void {
+    this.readyState = FakeWebSocket.CLOSING;
   }
 
   /** The connection fails: `error`, then `close` 1006, not clean. */
