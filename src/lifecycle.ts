@@ -38,3 +38,12 @@ export function watchLifecycle(handlers: LifecycleHandlers, network: boolean, pa
     for (const [type, fn] of listeners) target.removeEventListener(type, fn);
   };
 }
+
+/**
+ * Whether the browser says it is offline (`navigator.onLine` false). Only in
+ * a window: elsewhere `onLine` is absent or meaningless, and this is `false`.
+ */
+export function browserOffline(): boolean {
+  if (typeof window === 'undefined') return false;
+  return (globalThis as { navigator?: { onLine?: unknown } }).navigator?.onLine === false;
+}

@@ -449,3 +449,30 @@ describe('constructed while offline', () => {
     expect(socket.state).toBe('open');
   });
 });
+
+describe('offline and the back/forward cache together', () => {
+  it('restored from the cache while offline, or told online while navigator.onLine is false: stays offline', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const nav = { onLine: true };
+    vi.stubGlobal('navigator', nav);
+    const { socket, log } = create({ handleOffline: true, handlePageLifecycle: true });
+    await settle();
+    FakeWebSocket.last().serverOpen();
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    nav.onLine = false;
+    win.dispatchEvent(new Event('offline'));
+    win.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
+    win.dispatchEvent(new Event('online'));
+    await settle(10_000);
+    expect(socket.state).toBe('offline');
+    expect(log.state.map((s) => s.state)).not.toContain('connecting');
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    nav.onLine = true;
+    win.dispatchEvent(new Event('online'));
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    expect(socket.state).toBe('connecting');
+  });
+});
+

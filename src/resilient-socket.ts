@@ -14,7 +14,7 @@ import { Engine } from './engine.js';
 import { SocketError, describe } from './errors.js';
 import type { SocketEvents, SocketState } from './events.js';
 import { Heartbeat } from './heartbeat.js';
-import { watchLifecycle } from './lifecycle.js';
+import { browserOffline, watchLifecycle } from './lifecycle.js';
 import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeCloseArgs, normalizeOptions } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
@@ -119,8 +119,7 @@ export class ResilientSocket {
       this.settings.connectTimeout,
     );
     this.watch();
-    const nav = (globalThis as { navigator?: { onLine?: unknown } }).navigator;
-    if (this.settings.handleOffline && typeof window !== 'undefined' && nav?.onLine === false) {
+    if (this.settings.handleOffline && browserOffline()) {
       // A page opened offline (a PWA): wait for `online`, do not burn attempts and backoff.
       this.suspended = 'offline';
       this.currentState = 'offline';
@@ -579,6 +578,13 @@ export class ResilientSocket {
   private resume(why: 'offline' | 'pagehide'): void {
     if (this.suspended !== why) return;
     this.course++;
+    // Back from the back/forward cache with no network, or an `online` event while `navigator.onLine`
+    // is still false (Chromium fires both on such a restore): wait for the real `online`.
+    if (this.settings.handleOffline && browserOffline()) {
+      this.suspended = 'offline';
+      this.setState('offline');
+      return;
+    }
     this.suspended = null;
     this.retries = 0;
     this.lastDelay = 0;
