@@ -182,10 +182,12 @@ export function tables(r) {
   }
 
   if (r.soak) {
+    // The never-reads phase has a table of its own (6b).
+    const heapPhases = Object.values(r.soak.phases).filter((/** @type {any} */ p) => p.kind !== 'never-reads');
     out.push({
       title: '6. Soak in Chromium (heap after GC; leftovers at the end)',
       head: ['phase', 'client', 'cycles', 'cycles/s', 'heap growth', 'per cycle', 'leak bound /cycle', 'timers pending', 'listeners left', 'server conns open'],
-      rows: Object.values(r.soak.phases).map((/** @type {any} */ p) => [
+      rows: heapPhases.map((/** @type {any} */ p) => [
         p.kind,
         p.client,
         fmtInt(p.cycles),
@@ -198,12 +200,48 @@ export function tables(r) {
         String(p.serverConnectionsOpen),
       ]).concat(Object.keys(r.soak.notRun).map((client) => ['not run', client, '—', '—', '—', '—', '—', '—', '—', '—'])),
       notes: [
-        `Heap: CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage after a warm-up (${Object.values(r.soak.phases).map((/** @type {any} */ p) => fmtInt(p.warmupCycles)).join(' / ')} cycles), and after each quarter of the cycles (the last after a 1.5 s settle). "Leak bound": the lowest quarter's growth per cycle. A steady leak grows every quarter by at least its rate, so it cannot exceed this; one-time costs (V8 compiling a hot path) land in one quarter and do not count.`,
+        `Heap: CDP HeapProfiler.collectGarbage + Runtime.getHeapUsage after a warm-up (${heapPhases.map((/** @type {any} */ p) => fmtInt(p.warmupCycles)).join(' / ')} cycles), and after each quarter of the cycles (the last after a 1.5 s settle). "Leak bound": the lowest quarter's growth per cycle. A steady leak grows every quarter by at least its rate, so it cannot exceed this; one-time costs (V8 compiling a hot path) land in one quarter and do not count.`,
         'Timers pending and listeners left: counted in the page (setTimeout/setInterval and EventTarget listeners on objects still alive after GC), beyond those before the run. Server conns open: the scenario servers\' live connections at the end.',
         ...Object.entries(r.soak.notRun).map(([c, why]) => `${c}: ${why}.`),
         'The native baseline reconnects by a hand-written loop (a new WebSocket 0–5 ms after each close).',
       ],
     });
+
+    const nr = r.soak.phases['resilient-socket never-reads'];
+    if (nr) {
+      const fmtCount = (/** @type {number | null | undefined} */ n) => (n === null || n === undefined ? 'n/a' : fmtInt(n));
+      const failures = Object.entries(nr.failuresByCode).map(([code, n]) => `${code} ×${n}`).join(', ');
+      out.push({
+        title: '6b. Soak: reconnect() against /never-reads (abandoned native sockets still closing)',
+        head: ['client', 'cycles', 'failures', 'wall', '→ open median', '→ open p95', '→ open max', 'closing peak', 'closing at end', 'SDK count peak', 'SDK count at end', 'timers pending', 'listeners left', 'server conns open'],
+        rows: [
+          [
+            'resilient-socket',
+            `${fmtInt(nr.completed)}/${fmtInt(nr.cycles)}${nr.stopped ? ' ✗' : ''}`,
+            nr.failures ? `${nr.failures} (${failures})` : '0',
+            `${nr.seconds} s`,
+            fmtMs(nr.reconnectToOpenMs.median),
+            fmtMs(nr.reconnectToOpenMs.p95),
+            fmtMs(nr.reconnectToOpenMs.max),
+            fmtInt(nr.closingSockets.peak),
+            fmtInt(nr.closingSockets.atEnd),
+            fmtCount(nr.sdkAbandonedSockets.peak),
+            fmtCount(nr.sdkAbandonedSockets.atEnd),
+            String(nr.pendingTimers),
+            String(nr.listenersLeft),
+            String(nr.serverConnectionsOpen),
+          ],
+          ...Object.keys(r.soak.notRunNeverReads ?? {}).map((client) => [client, 'not run', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—', '—']),
+        ],
+        notes: [
+          `One ResilientSocket with its defaults against /never-reads (the server upgrades, sends hello and never reads again, so no close handshake completes and Chromium keeps each abandoned native socket CLOSING for ~60 s; past about 254 in a page it fails every new connection, "Insufficient resources"). Each cycle: wait for open, then reconnect(), which abandons the live connection at once. ${fmtInt(nr.cycles)} cycles within a ${nr.limitMs / 1000} s limit${nr.stopped ? ` (stopped by the ${nr.stopped})` : ''}; then close(), which waits its closeTimeout (${fmtMs(nr.closeMs)}, reported ${nr.closeKind}) since the server never echoes.`,
+          `Wall: the whole phase (page, first connect, the cycles, close(), a 1.5 s settle); the cycles alone took ${nr.cyclesSeconds} s. → open: reconnect() to the next open event; medians by quarter of the cycles: ${nr.reconnectToOpenMedianByQuarterMs.map(fmtMs).join(' / ')} (an SDK that slows its attempts while many sockets are closing shows it in the later quarters).`,
+          `Closing: counted by the page itself (pages/instrument.js wraps window.WebSocket and counts native sockets whose close() was called and whose close event has not fired), independently of the SDK; "at end" is after close() and the settle, so it includes the socket close() itself left closing, and no longer those the browser gave up on (~60 s after their close()). SDK count: its own stats.abandonedSockets, read at each open, close and reconnect() (the highest trace.abandonedSockets: ${fmtCount(nr.sdkAbandonedSockets.tracePeak)})${nr.sdkAbandonedSockets.atEnd === null ? '; n/a: this SDK build has no such count' : ''}.`,
+          `Failures: the SDK's error events, by code. Timers pending, listeners left, server conns open: at the end, after close(), as in table 6. Listeners left by target: ${Object.entries(nr.listenersAtEnd).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'} (listeners on native sockets still closing go with their late close event). Then the server dropped its connections: after ${fmtMs(nr.afterServerDrop.ms)}, ${fmtInt(nr.afterServerDrop.closingSockets)} native sockets were still closing, and ${nr.afterServerDrop.listenersLeft} listeners and ${nr.afterServerDrop.pendingTimers} timers were left. The server never reads, so it sees no close from the browser either: it holds every connection of the phase until it drops them.`,
+          ...Object.entries(r.soak.notRunNeverReads ?? {}).map(([c, why]) => `${c}: ${why}.`),
+        ],
+      });
+    }
   }
 
   if (r.sizes) {

@@ -15,10 +15,18 @@
  * The SDK runs connect/close and reconnect cycles; the native socket runs
  * the same cycles as the baseline (reconnecting by a hand-written loop).
  * The peers are not soaked.
+ *
+ * Last, the never-reads phase (SDK only): one socket against /never-reads
+ * calls reconnect() as soon as each connection opens. Each reconnect()
+ * abandons a native socket whose close handshake never completes, so
+ * Chromium keeps it CLOSING for ~60 s; past about 254 of them in one page it
+ * fails every new connection ("Insufficient resources"). The phase counts
+ * those sockets in the page (pages/instrument.js), independently of the
+ * SDK's own `stats.abandonedSockets`, and times reconnect() → open.
  */
 import { startScenarioServer } from '../../e2e/servers/scenarios.js';
 import { openBenchPage } from './browser.js';
-import { round, sleep } from './env.js';
+import { round, sleep, summarize } from './env.js';
 
 export const LANES = 4;
 
@@ -138,9 +146,239 @@ function reconnectCycles(page, client, urls, cycles) {
 }
 
 /**
- * @param {{ context: import('@playwright/test').BrowserContext, origin: string, cycles: number, reconnects: number, progress: (s: string) => void }} o
+ * The never-reads cycles, in the page: one ResilientSocket (defaults) against
+ * /never-reads; on each open, reconnect(), and time it to the next open. Stops
+ * early at `limitMs` after the start (a cycle that does not reopen by then is
+ * not completed), then close(). The SDK's abandoned-socket count is read if
+ * this build has it (`stats.abandonedSockets`, `trace.abandonedSockets`), else
+ * reported as null; the page's own count comes from window.__soakSockets().
+ * @param {import('@playwright/test').Page} page @param {string} url @param {number} cycles @param {number} limitMs
  */
-export async function measureSoak({ context, origin, cycles, reconnects, progress }) {
+function neverReadsCycles(page, url, cycles, limitMs) {
+  return page.evaluate(
+    async ([url, cycles, limitMs]) => {
+      const w = /** @type {any} */ (window);
+      const clock = () => performance.now();
+      const started = clock();
+      const deadline = started + limitMs;
+      const socket = new w.ResilientSocket(url);
+      w.__neverReadsSocket = socket;
+      /** The SDK's count, or null when this build has none. */
+      const sdkCount = () => {
+        const v = socket.stats.abandonedSockets;
+        return typeof v === 'number' ? v : null;
+      };
+      /** @type {number | null} */
+      let sdkPeak = null;
+      /** @type {number | null} */
+      let tracePeak = null;
+      const sample = () => {
+        const v = sdkCount();
+        if (v !== null && (sdkPeak === null || v > sdkPeak)) sdkPeak = v;
+      };
+      /** @type {Record<string, number>} */
+      const failures = {};
+      socket.on('error', (/** @type {any} */ e) => {
+        const code = typeof e?.code === 'string' ? e.code : 'unknown';
+        failures[code] = (failures[code] ?? 0) + 1;
+      });
+      socket.on('close', sample);
+      socket.on('trace', (/** @type {any} */ t) => {
+        if (typeof t.abandonedSockets === 'number' && (tracePeak === null || t.abandonedSockets > tracePeak)) tracePeak = t.abandonedSockets;
+      });
+      /** @type {((opened: boolean) => void) | null} */
+      let waiter = null;
+      socket.on('open', () => {
+        sample();
+        const resolve = waiter;
+        waiter = null;
+        resolve?.(true);
+      });
+      /** The next open: true, or false at the deadline. Its timer is cleared either way. */
+      const nextOpen = () =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => {
+            waiter = null;
+            resolve(false);
+          }, Math.max(0, deadline - clock()));
+          waiter = (opened) => {
+            clearTimeout(timer);
+            resolve(opened);
+          };
+        });
+      /** @type {number[]} */
+      const reconnectToOpenMs = [];
+      /** @type {number[]} */
+      const closingAtReconnect = [];
+      /** @type {Array<number | null>} */
+      const sdkAtReconnect = [];
+      /** @type {string | null} */
+      let stopped = null;
+      let cyclesStarted = clock();
+      let cyclesEnded = cyclesStarted;
+      if (await nextOpen()) {
+        cyclesStarted = clock();
+        for (let i = 0; i < cycles; i++) {
+          closingAtReconnect.push(w.__soakSockets().closing);
+          sdkAtReconnect.push(sdkCount());
+          const opened = nextOpen();
+          const t = clock();
+          socket.reconnect();
+          sample();
+          if (!(await opened)) {
+            stopped = `time limit (${limitMs} ms) in cycle ${i + 1}`;
+            break;
+          }
+          reconnectToOpenMs.push(clock() - t);
+          cyclesEnded = clock();
+          w.__soakDone++;
+        }
+      } else {
+        stopped = `time limit (${limitMs} ms) before the first open`;
+      }
+      const beforeClose = { closing: w.__soakSockets().closing, sdk: sdkCount() };
+      const closeStarted = clock();
+      const closed = await socket.close();
+      sample();
+      return {
+        completed: reconnectToOpenMs.length,
+        stopped,
+        failures,
+        cyclesMs: cyclesEnded - cyclesStarted,
+        closeMs: clock() - closeStarted,
+        closeKind: closed.kind,
+        reconnectToOpenMs,
+        closingAtReconnect,
+        sdkAtReconnect,
+        beforeClose,
+        sdkPeak,
+        tracePeak,
+      };
+    },
+    /** @type {const} */ ([url, cycles, limitMs]),
+  );
+}
+
+/**
+ * The never-reads phase, in a page of its own. After the cycles and close(),
+ * a 1.5 s settle and the leftovers (as the other phases); then the server
+ * drops its never-reads connections, so that Chromium fires the late close
+ * events and frees its sockets for what follows, and the leftovers are read
+ * again.
+ * @param {{ context: import('@playwright/test').BrowserContext, origin: string, server: import('../../e2e/servers/scenarios.js').ScenarioServer, live: () => number, cycles: number, limitMs: number, progress: (s: string) => void }} o
+ */
+async function measureNeverReads({ context, origin, server, live, cycles, limitMs, progress }) {
+  const label = 'resilient-socket never-reads';
+  const started = Date.now();
+  const page = await openBenchPage(context, origin, { instrument: true });
+  try {
+    const statsBefore = await page.evaluate(() => {
+      const w = /** @type {any} */ (window);
+      w.__soakDone = 0;
+      return w.__soakStats();
+    });
+    const liveBefore = live();
+    const ticker = setInterval(async () => {
+      const now = await page.evaluate(() => [/** @type {any} */ (window).__soakDone, /** @type {any} */ (window).__soakSockets().closing]).catch(() => null);
+      if (now) progress(`${label}: ${now[0]}/${cycles} cycles, ${now[1]} native sockets closing`);
+    }, 1000);
+    /** @type {Awaited<ReturnType<typeof neverReadsCycles>>} */
+    let r;
+    try {
+      r = await neverReadsCycles(page, server.url('never-reads'), cycles, limitMs);
+    } finally {
+      clearInterval(ticker);
+    }
+    await sleep(1500);
+    const read = () =>
+      page.evaluate(() => {
+        const w = /** @type {any} */ (window);
+        const v = w.__neverReadsSocket.stats.abandonedSockets;
+        return { stats: w.__soakStats(), sockets: w.__soakSockets(), sdk: typeof v === 'number' ? v : null };
+      });
+    const end = await read();
+    const serverLive = live();
+    const seconds = (Date.now() - started) / 1000;
+    // Release: the server drops the connections it never read from; Chromium's close events follow.
+    const releaseStarted = Date.now();
+    server.router.kill('never-reads');
+    let released = await read();
+    for (let i = 0; i < 30 && released.sockets.closing > 0; i++) {
+      await sleep(100);
+      released = await read();
+    }
+    const releaseMs = Date.now() - releaseStarted;
+    await page.evaluate(() => delete (/** @type {any} */ (window).__neverReadsSocket));
+    const listenersLeft = (/** @type {any} */ s) => s.liveListeners - statsBefore.liveListeners;
+    const quarters = 4;
+    const n = r.reconnectToOpenMs.length;
+    const byQuarter = Array.from({ length: quarters }, (_, i) => summarize(r.reconnectToOpenMs.slice(Math.floor((n * i) / quarters), Math.floor((n * (i + 1)) / quarters))).median);
+    const failures = Object.values(r.failures).reduce((a, b) => a + b, 0);
+    return {
+      client: 'resilient-socket',
+      kind: 'never-reads',
+      cycles,
+      completed: r.completed,
+      stopped: r.stopped,
+      limitMs,
+      // Wall time of the whole phase: page open, first connect, the cycles, close() (its closeTimeout: the server never echoes) and the 1.5 s settle.
+      seconds: round(seconds, 1),
+      cyclesSeconds: round(r.cyclesMs / 1000, 2),
+      cyclesPerSecond: r.cyclesMs > 0 ? round(r.completed / (r.cyclesMs / 1000), 1) : null,
+      closeKind: r.closeKind,
+      closeMs: round(r.closeMs, 1),
+      failures,
+      failuresByCode: r.failures,
+      reconnectToOpenMs: summarize(r.reconnectToOpenMs),
+      reconnectToOpenMedianByQuarterMs: byQuarter,
+      // Native sockets close()d whose close event has not fired, counted by the page itself.
+      closingSockets: {
+        peak: end.sockets.peakClosing,
+        beforeClose: r.beforeClose.closing,
+        atEnd: end.sockets.closing,
+        afterServerDrop: released.sockets.closing,
+        nativeCreated: end.sockets.created,
+        closeCalls: end.sockets.closeCalls,
+        closeEvents: end.sockets.closeEvents,
+      },
+      // The SDK's own count (stats.abandonedSockets; peak also over trace.abandonedSockets); null when this build has none.
+      sdkAbandonedSockets: {
+        peak: r.sdkPeak,
+        tracePeak: r.tracePeak,
+        beforeClose: r.beforeClose.sdk,
+        atEnd: end.sdk,
+        afterServerDrop: released.sdk,
+      },
+      perCycle: {
+        reconnectToOpenMs: r.reconnectToOpenMs.map((x) => round(x, 1)),
+        closingAtReconnect: r.closingAtReconnect,
+        sdkAtReconnect: r.sdkAtReconnect,
+      },
+      pendingTimers: end.stats.pendingTimers - statsBefore.pendingTimers,
+      pendingTimersAtEnd: end.stats.pendingTimers,
+      listenersLeft: listenersLeft(end.stats),
+      listenersAtEnd: end.stats.listenersByTarget,
+      listenerAddsMinusRemoves: end.stats.listenerAdds - end.stats.listenerRemoves - (statsBefore.listenerAdds - statsBefore.listenerRemoves),
+      serverConnectionsOpenBefore: liveBefore,
+      serverConnectionsOpen: serverLive,
+      afterServerDrop: {
+        ms: releaseMs,
+        closingSockets: released.sockets.closing,
+        pendingTimers: released.stats.pendingTimers - statsBefore.pendingTimers,
+        listenersLeft: listenersLeft(released.stats),
+        listenersAtEnd: released.stats.listenersByTarget,
+      },
+      pageErrors: [...page.benchErrors],
+    };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * @param {{ context: import('@playwright/test').BrowserContext, origin: string, cycles: number, reconnects: number, neverReads: number, neverReadsLimitMs: number, progress: (s: string) => void }} o
+ */
+export async function measureSoak({ context, origin, cycles, reconnects, neverReads, neverReadsLimitMs, progress }) {
   const servers = await Promise.all(Array.from({ length: LANES }, () => startScenarioServer()));
   const live = () => servers.reduce((n, s) => n + s.router.live(), 0);
   /** Waits up to 3 s for the servers to see every connection closed. */
@@ -237,9 +475,21 @@ export async function measureSoak({ context, origin, cycles, reconnects, progres
         await page.close();
       }
     }
+    // Last: it leaves Chromium's sockets closing until the server drops them.
+    if (neverReads > 0) {
+      progress(`resilient-socket never-reads: ${neverReads} cycles`);
+      out['resilient-socket never-reads'] = await measureNeverReads({ context, origin, server: servers[0], live, cycles: neverReads, limitMs: neverReadsLimitMs, progress });
+    }
   } finally {
     await Promise.all(servers.map((s) => s.stop()));
   }
   const why = 'not soaked: the soak looks for leaks in the SDK, against the native socket as the baseline; soaking the peers too would add about two minutes to the run';
-  return { lanes: LANES, phases: out, notRun: { 'reconnecting-websocket': why, partysocket: why } };
+  return {
+    lanes: LANES,
+    phases: out,
+    notRun: { 'reconnecting-websocket': why, partysocket: why },
+    notRunNeverReads: {
+      native: 'not needed: the phase checks what the SDK does with the native sockets it abandons (its count, its pace); a native loop has no such count to check',
+    },
+  };
 }

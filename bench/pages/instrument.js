@@ -4,6 +4,13 @@
  * counts timers not yet fired or cleared, and event listeners added and
  * not removed, per live EventTarget. window.__soakStats() reads them.
  *
+ * It also counts native WebSockets whose close() was called and whose
+ * `close` event has not fired yet: the sockets the page abandoned that the
+ * browser is still closing (against a server that never reads, Chromium
+ * keeps each one CLOSING for ~60 s, and fails every new connection once
+ * about 254 are). window.__soakSockets() reads the count and its peak,
+ * independently of anything the SDK counts itself.
+ *
  * Listeners are tracked per target in a WeakMap, and targets with at
  * least one listener through a WeakRef, so that the counting itself keeps
  * nothing alive: after a GC, only targets still reachable are counted.
@@ -116,4 +123,67 @@
     }
     return { pendingTimers: pendingTimers.size, liveListeners: listeners, listenersByTarget: byTarget, listenerAdds: adds, listenerRemoves: removes };
   };
+
+  // ── native WebSockets closing ──
+  // window.WebSocket becomes a Proxy of the native constructor: `new` still returns a
+  // native socket, and `prototype`, the static constants, `name` and `length` are read
+  // through to the native constructor, so `instanceof` and `WebSocket.OPEN` work as
+  // before (the prototype's `constructor` points at the Proxy, so that
+  // `ws.constructor === WebSocket` still holds). close() is wrapped on the prototype:
+  // it calls the native close() with the same arguments and returns or throws what it
+  // does. The listener it adds goes through the native addEventListener, so the
+  // listener counts above do not see it.
+  const NativeWebSocket = w.WebSocket;
+  const wsProto = NativeWebSocket.prototype;
+  const nativeClose = wsProto.close;
+  // A WeakSet and a count, so that the counting keeps no socket alive (the browser keeps a
+  // socket alive itself until its close event has fired).
+  /** Sockets whose close() was called and whose close event has not fired. @type {WeakSet<object>} */
+  const closingSet = new WeakSet();
+  let closing = 0;
+  let created = 0;
+  let closeCalls = 0;
+  let closeEvents = 0;
+  let peakClosing = 0;
+  const onClose = /** @this {WebSocket} */ function () {
+    if (closingSet.delete(this)) {
+      closing--;
+      closeEvents++;
+    }
+  };
+  /** @type {typeof WebSocket} */
+  const Instrumented = new Proxy(NativeWebSocket, {
+    /** @returns {object} */
+    construct(target, args, newTarget) {
+      /** @type {object} */
+      const socket = Reflect.construct(target, args, newTarget === Instrumented ? target : newTarget);
+      created++;
+      return socket;
+    },
+  });
+  const closeWrapper = {
+    /** @this {WebSocket} @param {any[]} args */
+    close(...args) {
+      let counts = false;
+      try {
+        // CLOSED means the close event has fired (it fires as readyState turns CLOSED).
+        counts = this instanceof NativeWebSocket && this.readyState !== 3 && !closingSet.has(this);
+      } catch {
+        // Not a socket: the native close() below throws what it throws.
+      }
+      const result = nativeClose.apply(this, /** @type {any} */ (args));
+      if (counts) {
+        closeCalls++;
+        closingSet.add(this);
+        if (++closing > peakClosing) peakClosing = closing;
+        add.call(this, 'close', onClose);
+      }
+      return result;
+    },
+  }.close;
+  Object.defineProperty(wsProto, 'close', { ...Object.getOwnPropertyDescriptor(wsProto, 'close'), value: closeWrapper });
+  Object.defineProperty(wsProto, 'constructor', { ...Object.getOwnPropertyDescriptor(wsProto, 'constructor'), value: Instrumented });
+  Object.defineProperty(w, 'WebSocket', { ...Object.getOwnPropertyDescriptor(w, 'WebSocket'), value: Instrumented });
+
+  w.__soakSockets = () => ({ closing, peakClosing, created, closeCalls, closeEvents });
 })();
