@@ -13,6 +13,7 @@
  * | `/reset`           | echo, then drops the TCP connection with no Close frame | `after` ms (100), `times` connections affected (1) |
  * | `/close-with-code` | echo, then closes with a code and reason | `code` (1012), `reason`, `after` ms (50), `times` (1) |
  * | `/slow-close`      | echoes the client's Close frame after a delay | `delay` ms (500) |
+ * | `/close-and-hold`  | upgrades by hand, sends a Close frame, then keeps the TCP connection open and records what arrives; later connections echo | `code` (1012), `after` ms (50), `times` (1) |
  * | `/reject`          | answers the upgrade with an HTTP error | `status` (503) |
  *
  * `times` counts connections per router and path, so a test that reconnects
@@ -27,7 +28,7 @@ import { acceptUpgrade, closeFrame, frameReader, textFrame } from './frames.js';
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:stream').Duplex} Duplex */
 
-export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo', 'heartbeat', 'reset', 'close-with-code', 'slow-close', 'reject']);
+export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo', 'heartbeat', 'reset', 'close-with-code', 'slow-close', 'close-and-hold', 'reject']);
 
 /**
  * @typedef {object} ScenarioRouter
@@ -167,6 +168,27 @@ export function createScenarioRouter({ prefix = '' } = {}) {
                 socket.end(closeFrame(code, reason));
               }, delay).unref();
             }
+          }),
+        );
+        return true;
+      }
+      case 'close-and-hold': {
+        // The browser answers a server's Close frame and then waits for the server to end TCP
+        // (Chromium gives up after about 2 s); meanwhile its socket is CLOSING and fires nothing.
+        const code = num('code', 1012);
+        const after = num('after', 50);
+        const times = num('times', 1);
+        if ((counts.get(name) ?? 0) >= times) {
+          echo(name, req, socket, head);
+          return true;
+        }
+        track(name, socket);
+        acceptUpgrade(req, socket);
+        setTimeout(() => socket.destroyed || socket.write(closeFrame(code)), after).unref();
+        socket.on(
+          'data',
+          frameReader((opcode, payload) => {
+            if (opcode === 0x1) record(name, payload.toString('utf8'));
           }),
         );
         return true;
