@@ -41,7 +41,7 @@
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import { now } from './clock.js';
 import { MAX_TIMER_MS } from './options.js';
-import { type CancelTimer, startTimer } from './timer.js';
+import { type CancelTimer, inFreshTask, startTimer } from './timer.js';
 import type { AttemptTarget, TracedSocket } from './traced-socket.js';
 
 /** What the engine asks of its owner. */
@@ -60,6 +60,8 @@ type SocketClass = { readonly CLOSING: 2; new (url: string, protocols?: string |
 /** Drives connection attempts. One run lasts from {@link start} to {@link stop}. */
 export class Engine {
   private rws: ReconnectingWebSocket | null = null;
+  private active = false;
+  private cancelStart: CancelTimer | undefined;
   private run = 0;
   private nextDelay = 0;
   private cancelWait: CancelTimer | undefined;
@@ -91,7 +93,7 @@ export class Engine {
 
   /** Whether a run is under way. */
   get running(): boolean {
-    return this.rws !== null;
+    return this.active;
   }
 
   /** Whether the run is waiting out a reconnect delay. */
@@ -106,7 +108,17 @@ export class Engine {
   start(delay = 0): void {
     this.stop();
     const run = this.run;
+    this.active = true;
     this.nextDelay = delay;
+    // The library's constructor sets a setTimeout(…, 0) before its first attempt; called from deep in an
+    // app's timer chain, a hidden tab would run it a minute late (see src/timer.ts).
+    this.cancelStart = inFreshTask(() => {
+      this.cancelStart = undefined;
+      if (run === this.run) this.create(run);
+    });
+  }
+
+  private create(run: number): void {
     this.rws = new ReconnectingWebSocket(() => this.provide(run), this.protocols.length ? this.protocols : undefined, {
       WebSocket: this.socketClass,
       // Always explicit: the library's default minimum is drawn once at import (L41).
@@ -139,6 +151,9 @@ export class Engine {
   /** Ends the run: no further attempt, no timer left, the URL provider not called again. */
   stop(): void {
     this.run++;
+    this.active = false;
+    this.cancelStart?.();
+    this.cancelStart = undefined;
     const rws = this.rws;
     this.rws = null;
     this.pending = null;

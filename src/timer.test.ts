@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startTimer } from './timer.js';
+import { inFreshTask, startTimer } from './timer.js';
 
 /** A MessageChannel whose messages the test delivers, as the browser's next tasks. */
 let posted: Array<() => void> = [];
@@ -80,3 +80,23 @@ describe('startTimer', () => {
     expect(fn).not.toHaveBeenCalled();
   });
 });
+
+describe('inFreshTask', () => {
+  it('outside a document: runs at once', () => {
+    const fn = vi.fn();
+    inFreshTask(fn);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+
+  it('in a document: runs in the next message task, unless cancelled', async () => {
+    vi.stubGlobal('document', {});
+    const fn = vi.fn();
+    inFreshTask(fn);
+    const cancel = inFreshTask(fn);
+    cancel();
+    expect(fn).not.toHaveBeenCalled();
+    await macrotask();
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+});
+

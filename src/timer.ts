@@ -28,6 +28,31 @@ function hops(): boolean {
 }
 
 /**
+ * Runs `fn` in a fresh task in a document (through a `MessageChannel`), so
+ * that timers it sets start from nesting level 0; elsewhere, at once.
+ * For code that sets timers of its own (reconnecting-websocket's
+ * `setTimeout(…, 0)` before each attempt) when the caller may sit deep in
+ * a timer chain. Returns the function that cancels it.
+ */
+export function inFreshTask(fn: () => void): CancelTimer {
+  if (!hops()) {
+    fn();
+    return () => {};
+  }
+  let cancelled = false;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    channel.port1.close();
+    if (!cancelled) fn();
+  };
+  channel.port2.postMessage(null);
+  return () => {
+    cancelled = true;
+    channel.port1.close();
+  };
+}
+
+/**
  * Calls `fn` once, `ms` milliseconds from now, unless cancelled first.
  * Returns the function that cancels it.
  */
@@ -39,16 +64,12 @@ export function startTimer(ms: number, fn: () => void): CancelTimer {
     return () => clearTimeout(handle);
   }
   const due = now() + ms;
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => {
-    channel.port1.close();
-    if (cancelled) return;
-    handle = setTimeout(fn, Math.max(0, due - now()));
-  };
-  channel.port2.postMessage(null);
+  const cancelHop = inFreshTask(() => {
+    if (!cancelled) handle = setTimeout(fn, Math.max(0, due - now()));
+  });
   return () => {
     cancelled = true;
-    channel.port1.close();
+    cancelHop();
     clearTimeout(handle);
   };
 }

@@ -18,7 +18,7 @@ import { now } from './clock.js';
 import { SocketError } from './errors.js';
 import type { SendData, WebSocketConstructor, WebSocketLike } from './options.js';
 import { redactUrl, scrubError } from './redact.js';
-import { type CancelTimer, startTimer } from './timer.js';
+import { type CancelTimer, inFreshTask, startTimer } from './timer.js';
 
 /** How a connection ended, as far as this socket saw. Classified later. */
 export interface Ending {
@@ -354,6 +354,12 @@ export class TracedSocket {
   }
 
   private dispatch(event: { type: string; code?: number; reason?: string; wasClean?: boolean }): void {
-    for (const listener of [...(this.listeners.get(event.type) ?? [])]) listener(event);
+    const deliver = (): void => {
+      for (const listener of [...(this.listeners.get(event.type) ?? [])]) listener(event);
+    };
+    // On a close the engine sets a setTimeout(…, 0) before the next attempt. The close may come from
+    // deep in an app's timer chain (reconnect()), where a hidden tab would run that timer a minute late.
+    if (event.type === 'close') inFreshTask(deliver);
+    else deliver();
   }
 }
