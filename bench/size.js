@@ -20,13 +20,13 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 /**
- * Budgets in bytes: the sizes measured when they were set, plus about 5 %
- * (esm 34,083 / 10,147 B; cdn 34,184 / 10,250 B). Raise one only with a
+ * Budgets in bytes: the sizes measured when they were set, plus about 3 %
+ * (esm 39,802 / 11,953 B; cdn 39,911 / 12,079 B). Raise one only with a
  * reason in the commit that does it.
  */
 export const BUDGETS = {
-  esm: { min: 35_800, gzip: 10_650 },
-  cdn: { min: 35_900, gzip: 10_750 },
+  esm: { min: 41_000, gzip: 12_300 },
+  cdn: { min: 41_100, gzip: 12_400 },
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
