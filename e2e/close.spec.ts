@@ -36,7 +36,8 @@ test('close() against a server that never reads settles within closeTimeout, as 
   });
   expect(result.info).toMatchObject({ kind: 'timeout', initiator: 'client', cause: 'user', wasClean: false, willReconnect: false });
   expect(result.info.latencyMs).toBeGreaterThanOrEqual(CLOSE_TIMEOUT);
-  expect(result.elapsed).toBeLessThan(CLOSE_TIMEOUT + 100);
+  // The failure this guards against is Chromium's 60 s; the margin absorbs a loaded machine.
+  expect(result.elapsed).toBeLessThan(CLOSE_TIMEOUT + 1000);
   expect(result.state).toBe('closed');
   expect(result.readyState).toBe(3);
 

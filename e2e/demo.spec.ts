@@ -130,7 +130,8 @@ test('never-reads: the SDK settles as a timeout within closeTimeout while the na
   await expect(closed.locator('.kind')).toHaveText('timeout');
   const latency = Number.parseInt((await closed.locator('.latency').textContent()) ?? '', 10);
   expect(latency).toBeGreaterThanOrEqual(CLOSE_TIMEOUT);
-  expect(latency).toBeLessThan(CLOSE_TIMEOUT + 200);
+  // Against Chromium's 60 s; the margin absorbs a loaded machine.
+  expect(latency).toBeLessThan(CLOSE_TIMEOUT + 1000);
 
   await expect(app.locator('#sdk-state')).toHaveText('CLOSED');
   await expect(app.locator('#native-state')).toHaveText('CLOSING');

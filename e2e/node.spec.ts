@@ -74,7 +74,8 @@ test('close() against a server that never reads settles as a timeout within clos
   const elapsed = performance.now() - t0;
   expect(info).toMatchObject({ kind: 'timeout', code: 1006, wasClean: false, initiator: 'client', cause: 'user', willReconnect: false });
   expect(info.latencyMs).toBeGreaterThanOrEqual(CLOSE_TIMEOUT);
-  expect(elapsed).toBeLessThan(CLOSE_TIMEOUT + 100);
+  // Against the peer's never-coming echo; the margin absorbs a loaded machine.
+  expect(elapsed).toBeLessThan(CLOSE_TIMEOUT + 1000);
   expect(socket.state).toBe('closed');
 
   // ws would wait 30 s for the Close echo; dropping the server side ends it now,

@@ -21,7 +21,8 @@ test('the heartbeat detects a silent peer within interval + timeout and reconnec
   test.info().annotations.push({ type: 'silent detection ms', description: detection.toFixed(0) });
   expect(close!.data).toMatchObject({ kind: 'abnormal', initiator: 'client', cause: 'heartbeat', code: 1006, wasClean: false, willReconnect: true });
   expect(detection).toBeGreaterThanOrEqual(interval + timeout - 5);
-  expect(detection).toBeLessThan(interval + timeout + 250);
+  // A silent peer is otherwise never detected; the margin absorbs a loaded machine.
+  expect(detection).toBeLessThan(interval + timeout + 1000);
   await waitForEvents(harness, 'open', 2);
   expect(server.router.accepted('silent')).toBe(2);
   await harness.evaluate(() => (window as any).sockets[0].close());
