@@ -11,6 +11,7 @@ import { SocketError } from './errors.js';
 import { DEFAULTS } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
 import { ResilientSocket } from './resilient-socket.js';
+import { TracedWebSocket } from './traced-websocket.js';
 import { redactUrl } from './url.js';
 
 export default Object.assign(ResilientSocket, {
@@ -21,4 +22,5 @@ export default Object.assign(ResilientSocket, {
   redactUrl,
   SocketError,
   DEFAULTS,
+  TracedWebSocket,
 });

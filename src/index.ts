@@ -3,12 +3,15 @@
  * a minute for a server that does not read, and reconnects by close code.
  *
  * The public surface is listed here explicitly. Deliberately private: the
- * engine adapter around reconnecting-websocket, TracedSocket, the queue, the
- * heartbeat and stall watchdogs, and the lifecycle listeners.
+ * engine adapter around reconnecting-websocket, the queue, the heartbeat and
+ * stall watchdogs, the lifecycle listeners, and TracedWebSocket's
+ * supervision hooks. `TracedWebSocket` imported alone pulls in neither
+ * reconnecting-websocket nor mitt.
  *
  * @packageDocumentation
  */
 export { ResilientSocket } from './resilient-socket.js';
+export { TracedWebSocket, type SocketCloseEvent } from './traced-websocket.js';
 export {
   classifyClose,
   closeCodeName,
@@ -32,6 +35,8 @@ export {
   type Options,
   type ReconnectPolicy,
   type SendData,
+  type SocketBinaryType,
+  type TracedWebSocketOptions,
   type UrlProvider,
   type NativeEventType,
   type WebSocketConstructor,

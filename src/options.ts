@@ -8,6 +8,9 @@
 import type { CloseInfo } from './close-info.js';
 import { describe, invalidAccess } from './errors.js';
 
+/** The binary types a WebSocket accepts (declared here so that the types need no DOM lib). */
+export type SocketBinaryType = 'blob' | 'arraybuffer';
+
 /** Data the socket can send, as for `WebSocket.send()`. */
 export type SendData = string | ArrayBuffer | Blob | ArrayBufferView<ArrayBuffer>;
 
@@ -179,13 +182,19 @@ export interface Options {
    * `binaryType` of every native socket.
    * @default "blob"
    */
-  binaryType?: BinaryType;
+  binaryType?: SocketBinaryType;
   /**
    * The `WebSocket` constructor to use, e.g. `ws` in Node.
    * @default globalThis.WebSocket
    */
   WebSocket?: WebSocketConstructor;
 }
+
+/** Options for `new TracedWebSocket(url, protocols, options)`: the per-connection subset of {@link Options}. */
+export type TracedWebSocketOptions = Pick<Options, 'closeTimeout' | 'connectTimeout' | 'redactUrl' | 'WebSocket'>;
+
+/** TracedWebSocket options after defaults are applied and validation passed. */
+export type TracedWebSocketSettings = Required<TracedWebSocketOptions>;
 
 /** Heartbeat settings after defaults are applied. */
 export type HeartbeatSettings = Required<HeartbeatOptions>;
@@ -224,7 +233,7 @@ export const DEFAULTS = {
   handlePageLifecycle: true,
   traceLimit: 50,
   redactUrl: true as boolean | ((url: string) => string),
-  binaryType: 'blob' as BinaryType,
+  binaryType: 'blob' as SocketBinaryType,
 } as const;
 
 // A forgotten key is a compile error here, and an unknown key a TypeError at run time.
@@ -415,6 +424,50 @@ function normalizeHeartbeat(value: unknown): HeartbeatSettings | null {
   };
 }
 
+const TRACED_KEYS: { [K in keyof TracedWebSocketOptions]-?: true } = { closeTimeout: true, connectTimeout: true, redactUrl: true, WebSocket: true };
+
+function plainObject(options: unknown): asserts options is object {
+  // Object.prototype.toString: an array or a Map would pass `typeof` and lose every setting silently.
+  if (options === null || typeof options !== 'object' || Object.prototype.toString.call(options) !== '[object Object]') {
+    throw new TypeError(`The options must be a plain object, got ${describe(options)}`);
+  }
+}
+
+function socketConstructor(given: unknown): WebSocketConstructor {
+  const ctor = given ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!isConstructor(ctor)) {
+    throw new TypeError(
+      `The \`WebSocket\` option must be a WebSocket constructor, got ${typeof ctor === 'function' ? 'a function that cannot be called with `new`' : describe(ctor)}` +
+        (given === undefined ? ' (this runtime has no global WebSocket: pass one, e.g. from the `ws` package)' : ''),
+    );
+  }
+  return ctor;
+}
+
+function redaction(value: unknown): boolean | ((url: string) => string) {
+  if (typeof value !== 'boolean' && typeof value !== 'function') {
+    throw new TypeError(`The \`redactUrl\` option must be a boolean or a function, got ${describe(value)}`);
+  }
+  return value as boolean | ((url: string) => string);
+}
+
+/**
+ * Applies the defaults to TracedWebSocket's options and validates them.
+ * @throws TypeError for an unknown key or a value of the wrong type; RangeError for a bad duration.
+ */
+export function normalizeTracedOptions(options: TracedWebSocketOptions | undefined): TracedWebSocketSettings {
+  if (options === undefined) options = {};
+  plainObject(options);
+  checkKeys(options, TRACED_KEYS, '');
+  const given = definedOnly(options);
+  return {
+    closeTimeout: duration('closeTimeout', given.closeTimeout ?? DEFAULTS.closeTimeout),
+    connectTimeout: duration('connectTimeout', given.connectTimeout ?? DEFAULTS.connectTimeout, 1),
+    redactUrl: redaction(given.redactUrl ?? DEFAULTS.redactUrl),
+    WebSocket: socketConstructor(given.WebSocket),
+  };
+}
+
 /**
  * Applies the defaults to `options` and validates every value.
  * @throws TypeError for an unknown key or a value of the wrong type.
@@ -423,20 +476,11 @@ function normalizeHeartbeat(value: unknown): HeartbeatSettings | null {
  */
 export function normalizeOptions(options: Options | undefined, defaultPolicy: ReconnectPolicy): Settings {
   if (options === undefined) options = {};
-  // Object.prototype.toString: an array or a Map would pass `typeof` and lose every setting silently.
-  if (options === null || typeof options !== 'object' || Object.prototype.toString.call(options) !== '[object Object]') {
-    throw new TypeError(`The options must be a plain object, got ${describe(options)}`);
-  }
+  plainObject(options);
   checkKeys(options, OPTION_KEYS, '');
   const given = definedOnly(options);
   const o = { ...DEFAULTS, ...given };
-  const WebSocketCtor = given.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (!isConstructor(WebSocketCtor)) {
-    throw new TypeError(
-      `The \`WebSocket\` option must be a WebSocket constructor, got ${typeof WebSocketCtor === 'function' ? 'a function that cannot be called with `new`' : describe(WebSocketCtor)}` +
-        (given.WebSocket === undefined ? ' (this runtime has no global WebSocket: pass one, e.g. from the `ws` package)' : ''),
-    );
-  }
+  const WebSocketCtor = socketConstructor(given.WebSocket);
   const minReconnectDelay = duration('minReconnectDelay', o.minReconnectDelay);
   const maxReconnectDelay = duration('maxReconnectDelay', o.maxReconnectDelay);
   if (maxReconnectDelay < minReconnectDelay) {
@@ -446,10 +490,7 @@ export function normalizeOptions(options: Options | undefined, defaultPolicy: Re
   if (!Number.isFinite(factor) || factor < 1) {
     throw new RangeError(`The \`reconnectDelayFactor\` option must be a finite number of at least 1, got ${describe(factor)}`);
   }
-  const redactUrl = o.redactUrl;
-  if (typeof redactUrl !== 'boolean' && typeof redactUrl !== 'function') {
-    throw new TypeError(`The \`redactUrl\` option must be a boolean or a function, got ${describe(redactUrl)}`);
-  }
+  const redactUrl = redaction(o.redactUrl);
   return {
     protocols: normalizeProtocols(o.protocols),
     closeTimeout: duration('closeTimeout', o.closeTimeout),
