@@ -8,10 +8,12 @@
  * (line numbers refer to its `reconnecting-websocket.ts`):
  *
  * 1. Error and timeout paths report a clean 1000 close (L397–409, L459).
- *    The library only ever sees TracedSockets, which never forward `error`
- *    events, so its error path never runs; its own connection timeout is set
- *    to the largest timer delay and the real one lives in TracedSocket. The
- *    SDK reads every close from TracedSocket, never from the library.
+ *    The library drives TracedWebSockets through a subclass that never
+ *    hands it `error` (nor `message`) listeners, so its error path never
+ *    runs; its own connection timeout is set to the largest timer delay and
+ *    the real one lives in TracedWebSocket. The SDK reads every close from
+ *    TracedWebSocket, never from the library. The subclass also ignores the
+ *    library's `close()`: the SDK closes each socket itself, with a cause.
  * 2. Stuck for good after `maxRetries` (L361–364), and
  * 3. stuck after `close()` during backoff (L377–379): every run of the
  *    engine gets a fresh library instance, so a stuck instance is simply
@@ -40,9 +42,9 @@
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import { now } from './clock.js';
-import { MAX_TIMER_MS } from './options.js';
+import { MAX_TIMER_MS, type SocketBinaryType, type TracedWebSocketOptions } from './options.js';
 import { type CancelTimer, inFreshTask, startTimer } from './timer.js';
-import type { AttemptTarget, TracedSocket } from './traced-socket.js';
+import { type AttemptTarget, TracedWebSocket } from './traced-websocket.js';
 
 /** What the engine asks of its owner. */
 export interface EngineHooks {
@@ -50,12 +52,11 @@ export interface EngineHooks {
   attempt(): void;
   /** Resolves the URL for the next attempt; may throw or reject. */
   resolveUrl(): string | Promise<string>;
-  /** Builds the traced socket for an attempt, from the URL or the reason there is none. */
-  createSocket(target: AttemptTarget): TracedSocket;
+  /** The options (with the attempt's settings) of the traced socket for an attempt, from the URL or the reason there is none. */
+  socketOptions(target: AttemptTarget): TracedWebSocketOptions;
+  /** The traced socket of an attempt was built: the owner hears of it before the library. */
+  adopt(socket: TracedWebSocket): void;
 }
-
-/** The library's constructor signature for its `WebSocket` option. */
-type SocketClass = { readonly CLOSING: 2; new (url: string, protocols?: string | string[]): TracedSocket };
 
 /** Drives connection attempts. One run lasts from {@link start} to {@link stop}. */
 export class Engine {
@@ -69,26 +70,49 @@ export class Engine {
   /** Abandons the URL resolution in progress, and its timeout. */
   private endAttempt: (() => void) | null = null;
   private pending: AttemptTarget | null = null;
-  private readonly socketClass: SocketClass;
+  private readonly socketClass: typeof TracedWebSocket;
 
   constructor(
     private readonly hooks: EngineHooks,
     private readonly protocols: string[],
     private readonly minUptime: number,
     private readonly connectTimeout: number,
+    private readonly binaryType: SocketBinaryType,
   ) {
-    const take = (): TracedSocket => {
+    const take = (): TracedWebSocketOptions => {
       const target = this.pending ?? { error: new Error('no URL was resolved for this attempt'), timedOut: false, startedAt: now() };
       this.pending = null;
-      return this.hooks.createSocket(target);
+      return this.hooks.socketOptions(target);
     };
-    // The library builds sockets with `new WS(url, protocols)`; a constructor may return another object.
-    this.socketClass = class {
-      static readonly CLOSING = 2 as const;
-      constructor() {
-        return take();
+    const adopt = (socket: TracedWebSocket): void => this.hooks.adopt(socket);
+    const deferred = new WeakMap<object, EventListener>();
+    // What the library builds with `new WS(url, protocols)`: a TracedWebSocket with the library's quirks kept out.
+    this.socketClass = class EngineSocket extends TracedWebSocket {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols, take());
+        adopt(this);
       }
-    } as unknown as SocketClass;
+
+      override addEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+        // Defect 1: the library's error path reports a clean 1000; it never hears of an error.
+        if (type === 'error' || type === 'message' || !listener) return;
+        if (type !== 'close') return super.addEventListener(type, listener);
+        // On a close the library sets a setTimeout(…, 0) before the next attempt. The close may come from
+        // deep in an app's timer chain (reconnect()), where a hidden tab would run that timer a minute late.
+        const call = typeof listener === 'function' ? listener : (event: Event) => listener.handleEvent(event);
+        const wrapped = (event: Event) => inFreshTask(() => call(event));
+        deferred.set(listener, wrapped);
+        super.addEventListener(type, wrapped);
+      }
+
+      override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
+        if (!listener) return;
+        super.removeEventListener(type, (type === 'close' && deferred.get(listener)) || listener);
+      }
+
+      /** The library calls it when its run is stopped; the SDK closes each socket itself, with a cause. */
+      override close(): void {}
+    };
   }
 
   /** Whether a run is under way. */
@@ -126,13 +150,15 @@ export class Engine {
       maxReconnectionDelay: 0,
       reconnectionDelayGrowFactor: 1,
       minUptime: this.minUptime,
-      // The real connect timeout is TracedSocket's; the library's would report 1000 (L392–395).
+      // The real connect timeout is TracedWebSocket's; the library's would report 1000 (L392–395).
       connectionTimeout: MAX_TIMER_MS,
       maxRetries: Infinity,
       maxEnqueuedMessages: 0,
       startClosed: false,
       debug: false,
     });
+    // Its default ('blob') would replace the SDK's on every socket it builds.
+    this.rws.binaryType = this.binaryType;
   }
 
   /**

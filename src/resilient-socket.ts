@@ -1,6 +1,6 @@
 /**
  * ResilientSocket: the facade. It owns the engine, the current
- * TracedSocket, the queue, heartbeat, lifecycle, traces and statistics;
+ * TracedWebSocket, the queue, heartbeat, lifecycle, traces and statistics;
  * it classifies each close, asks the policy, and emits the typed events.
  *
  * @module
@@ -8,7 +8,7 @@
 import mitt, { type Emitter } from 'mitt';
 import { abandonedDelay, abandonedSockets } from './abandoned.js';
 import { backoffDelay } from './backoff.js';
-import { type CloseCause, type CloseInfo, classifyClose, closeCodeName } from './close-info.js';
+import { type CloseInfo, closeCodeName } from './close-info.js';
 import { now } from './clock.js';
 import { Engine } from './engine.js';
 import { SocketError, describe } from './errors.js';
@@ -20,8 +20,8 @@ import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
 import { StallWatch } from './stall.js';
 import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces.js';
-import { type AttemptTarget, type Ending, type LateClose, TracedSocket, type TracedSocketHooks } from './traced-socket.js';
-import { parseSocketUrl, redactUrl } from './url.js';
+import { ATTEMPT, type AttemptTarget, type ConnectionHooks, type TracedWebSocket } from './traced-websocket.js';
+import { parseSocketUrl } from './url.js';
 
 const READY_STATE: Record<SocketState, number> = {
   connecting: 0,
@@ -64,9 +64,9 @@ export class ResilientSocket {
   private readonly queue: OutboundQueue;
   private readonly traceBuffer: RingBuffer<CloseTrace>;
   private readonly statsCollector = new StatsCollector();
-  private readonly traceOf = new WeakMap<TracedSocket, CloseTrace>();
+  private readonly traceOf = new WeakMap<TracedWebSocket, CloseTrace>();
   private readonly closeWaiters: Array<(info: CloseInfo) => void> = [];
-  private current: TracedSocket | null = null;
+  private current: TracedWebSocket | null = null;
   private heartbeat: Heartbeat | null = null;
   private stall: StallWatch | null = null;
   private stopLifecycle: (() => void) | null = null;
@@ -112,11 +112,13 @@ export class ResilientSocket {
       {
         attempt: () => this.setState('connecting'),
         resolveUrl: async () => parseSocketUrl(await this.provider()),
-        createSocket: (target) => this.createSocket(target),
+        socketOptions: (target) => this.socketOptions(target),
+        adopt: (socket) => this.adopt(socket),
       },
       this.settings.protocols,
       this.settings.minUptime,
       this.settings.connectTimeout,
+      this.settings.binaryType,
     );
     this.watch();
     if (this.settings.handleOffline && browserOffline()) {
@@ -314,25 +316,20 @@ export class ResilientSocket {
 
   // ── connections ────────────────────────────────────────────────────────
 
-  private createSocket(target: AttemptTarget): TracedSocket {
+  /** The options of the connection for an attempt: the SDK's, and the attempt's own. */
+  private socketOptions(target: AttemptTarget) {
     if ('url' in target) this.lastUrl = target.url;
     this.statsCollector.attempt();
-    const socket = new TracedSocket({
-      connection: ++this.connections,
-      target,
-      protocols: this.settings.protocols,
-      WebSocket: this.settings.WebSocket,
-      binaryType: this.settings.binaryType,
-      connectTimeout: this.settings.connectTimeout,
-      closeTimeout: this.settings.closeTimeout,
-      hooks: this.hooks,
-    });
-    this.current = socket;
-    this.setState('connecting');
-    return socket;
+    const { closeTimeout, connectTimeout, redactUrl, WebSocket } = this.settings;
+    return { closeTimeout, connectTimeout, redactUrl, WebSocket, [ATTEMPT]: { connection: ++this.connections, target, hooks: this.hooks } };
   }
 
-  private readonly hooks: TracedSocketHooks = {
+  private adopt(socket: TracedWebSocket): void {
+    this.current = socket;
+    this.setState('connecting');
+  }
+
+  private readonly hooks: ConnectionHooks = {
     open: (socket) => this.onOpen(socket),
     message: (socket, event) => {
       if (socket !== this.current) return;
@@ -352,15 +349,16 @@ export class ResilientSocket {
     error: (socket, error) => {
       if (socket === this.current) this.emit('error', error);
     },
-    close: (socket, ending) => this.onClose(socket, ending),
-    lateClose: (socket, late) => this.onLateClose(socket, late),
+    close: (socket, trace) => this.onClose(socket, trace),
+    lateClose: (socket, trace) => this.onLateClose(socket, trace),
   };
 
-  private onOpen(socket: TracedSocket): void {
+  private onOpen(socket: TracedWebSocket): void {
     if (socket !== this.current) return;
     this.statsCollector.open();
     // Flush in order before anyone hears `open`, so that sends made in `state` or `open` handlers come after.
-    while (this.queue.length > 0 && socket === this.current && socket.state === 'open') {
+    // Stops when the connection goes (a handler closed it, or the server's Close frame came): the rest stays queued.
+    while (this.queue.length > 0 && socket === this.current && (socket.noticeClosing(), socket.state === 'open')) {
       const data = this.queue.shift()!;
       try {
         socket.send(data);
@@ -384,7 +382,7 @@ export class ResilientSocket {
   }
 
   /** Heartbeat and stall watchdogs: one connection's, started on its open and stopped on its close. */
-  private startWatchdogs(socket: TracedSocket): void {
+  private startWatchdogs(socket: TracedWebSocket): void {
     const { heartbeat, stallTimeout } = this.settings;
     if (heartbeat) {
       this.heartbeat = new Heartbeat(heartbeat, {
@@ -411,46 +409,18 @@ export class ResilientSocket {
     }
   }
 
-  private onClose(socket: TracedSocket, ending: Ending): void {
+  private onClose(socket: TracedWebSocket, closed: CloseTrace): void {
     const isCurrent = socket === this.current;
     if (isCurrent) {
       this.stopWatchdogs();
       this.current = null;
     }
-    const classified = classifyClose({
-      code: ending.code,
-      wasClean: ending.wasClean,
-      requestedByClient: ending.requestedCause !== null,
-      timedOut: ending.timedOut,
-    });
-    const cause: CloseCause = ending.requestedCause ?? (classified.initiator === 'server' ? 'server' : 'network');
-    const base: CloseInfo = {
-      code: ending.code,
-      codeName: classified.codeName,
-      reason: ending.reason,
-      wasClean: ending.wasClean,
-      kind: classified.kind,
-      initiator: classified.initiator,
-      cause,
-      // Only a connection that existed has a close latency (not a URL that failed to resolve).
-      latencyMs: ending.closeRequestedAt === null || !ending.hadNative ? null : ending.closeAt - ending.closeRequestedAt,
-      willReconnect: false,
-      nextDelayMs: null,
-    };
+    const { code, codeName, reason, wasClean, kind, initiator, cause, latencyMs } = closed;
+    const base: CloseInfo = { code, codeName, reason, wasClean, kind, initiator, cause, latencyMs, willReconnect: false, nextDelayMs: null };
     const delay = isCurrent ? this.decide(socket, base) : null;
     const info: CloseInfo =
       delay === null ? base : { ...base, willReconnect: true, nextDelayMs: delay === 'suspended' ? null : delay };
-    const trace: CloseTrace = {
-      ...info,
-      connection: socket.connection,
-      url: this.redact(socket.url),
-      connectAt: socket.connectAt,
-      openAt: socket.openAt,
-      closeRequestedAt: ending.closeRequestedAt,
-      closeAt: ending.closeAt,
-      ...nativeClose(ending.closeRequestedAt, ending.nativeCloseAt, ending.code, ending.wasClean),
-      abandonedSockets: ending.abandonedSockets,
-    };
+    const trace: CloseTrace = { ...closed, ...info };
     this.traceBuffer.push(trace);
     this.traceOf.set(socket, trace);
     const restarted = isCurrent && this.restartAfterClose;
@@ -477,7 +447,7 @@ export class ResilientSocket {
    * a delay in ms, `'suspended'` to wait for the network or the page, or
    * `null` to stop for good.
    */
-  private decide(socket: TracedSocket, info: CloseInfo): number | 'suspended' | null {
+  private decide(socket: TracedWebSocket, info: CloseInfo): number | 'suspended' | null {
     if (this.final) return null;
     if (this.suspended) return 'suspended';
     if (info.cause === 'reconnect' || this.restartAfterClose) return this.attemptDelay(0);
@@ -530,10 +500,11 @@ export class ResilientSocket {
     for (const resolve of this.closeWaiters.splice(0)) resolve(info);
   }
 
-  private onLateClose(socket: TracedSocket, late: LateClose): void {
+  private onLateClose(socket: TracedWebSocket, late: CloseTrace): void {
     const previous = this.traceOf.get(socket);
     if (!previous) return;
-    const updated: CloseTrace = { ...previous, ...nativeClose(previous.closeRequestedAt, late.at, late.code, late.wasClean) };
+    const { nativeCloseAt, nativeLatencyMs, nativeCode, nativeWasClean } = late;
+    const updated: CloseTrace = { ...previous, nativeCloseAt, nativeLatencyMs, nativeCode, nativeWasClean };
     this.traceBuffer.replace(previous, updated);
     this.traceOf.set(socket, updated);
     this.emit('trace', updated);
@@ -629,17 +600,6 @@ export class ResilientSocket {
     for (const data of this.queue.drain()) this.emit('drop', { data, reason: 'closed' });
   }
 
-  private redact(url: string): string {
-    const { redactUrl: how } = this.settings;
-    if (how === false) return url;
-    if (how === true) return url === '' ? '' : redactUrl(url);
-    try {
-      return String(how(url));
-    } catch {
-      return redactUrl(url);
-    }
-  }
-
   private setState(state: SocketState): void {
     const previous = this.currentState;
     if (previous === state) return;
@@ -662,12 +622,6 @@ export class ResilientSocket {
       }
     }
   }
-}
-
-/** The trace fields of the browser's own close event, which fired at `at` (`null`: not yet). */
-function nativeClose(requestedAt: number | null, at: number | null, code: number, wasClean: boolean) {
-  if (at === null) return { nativeCloseAt: null, nativeLatencyMs: null, nativeCode: null, nativeWasClean: null };
-  return { nativeCloseAt: at, nativeLatencyMs: requestedAt === null ? null : at - requestedAt, nativeCode: code, nativeWasClean: wasClean };
 }
 
 function reportError(error: unknown): void {
