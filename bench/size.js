@@ -21,12 +21,12 @@ import { build } from 'vite';
 
 /**
  * Budgets in bytes: the sizes measured when they were set, plus about 3 %
- * (esm 39,802 / 11,953 B; cdn 39,911 / 12,079 B). Raise one only with a
+ * (esm 42,226 / 12,591 B; cdn 42,369 / 12,736 B). Raise one only with a
  * reason in the commit that does it.
  */
 export const BUDGETS = {
-  esm: { min: 41_000, gzip: 12_300 },
-  cdn: { min: 41_100, gzip: 12_400 },
+  esm: { min: 43_400, gzip: 12_950 },
+  cdn: { min: 43_600, gzip: 13_100 },
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
