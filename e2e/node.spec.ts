@@ -11,7 +11,7 @@ import { expect, test } from './fixtures';
 // The built package by its name, so through package.json `exports`; typed from the
 // source it is built from, so that type-checking the specs needs no build.
 const PACKAGE: string = 'resilient-socket';
-const { ResilientSocket } = (await import(PACKAGE)) as typeof SDK;
+const { ResilientSocket, TracedWebSocket } = (await import(PACKAGE)) as typeof SDK;
 type ResilientSocket = SDK.ResilientSocket;
 
 const CLOSE_TIMEOUT = 500;
@@ -122,3 +122,27 @@ test('without a WebSocket option, where there is no global WebSocket, it throws 
   }
   expect(server.router.accepted()).toBe(0);
 });
+
+test('TracedWebSocket with ws: a round trip, and a close that does not wait for a peer that never reads', async ({ server }) => {
+  const ws = trackedWs();
+  const echo = new TracedWebSocket(server.url('echo'), undefined, { WebSocket: ws.WebSocket });
+  await new Promise((resolve) => (echo.onopen = resolve));
+  const message = new Promise<unknown>((resolve) => (echo.onmessage = (event) => resolve(event.data)));
+  echo.send('hello from node');
+  expect(String(await message)).toBe('hello from node');
+  const cleanly = new Promise<unknown>((resolve) => echo.addEventListener('close', resolve));
+  echo.close(1000, 'bye');
+  expect(await cleanly).toMatchObject({ code: 1000, reason: 'bye', wasClean: true });
+
+  const silent = new TracedWebSocket(server.url('never-reads'), undefined, { WebSocket: ws.WebSocket, closeTimeout: CLOSE_TIMEOUT });
+  await new Promise((resolve) => (silent.onopen = resolve));
+  const t0 = performance.now();
+  const closed = new Promise<unknown>((resolve) => (silent.onclose = resolve));
+  silent.close();
+  expect(await closed).toMatchObject({ code: 1006, wasClean: false });
+  // Against the peer's never-coming echo; the margin absorbs a loaded machine.
+  expect(performance.now() - t0).toBeLessThan(CLOSE_TIMEOUT + 1000);
+  expect(silent.trace).toMatchObject({ kind: 'timeout', cause: 'user' });
+  for (const made of ws.made) made.terminate();
+});
+

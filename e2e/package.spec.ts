@@ -102,6 +102,23 @@ test.describe('published types', () => {
       expect(diagnostics).toEqual([]);
     });
   }
+
+  // A Node app that passes `ws` has no DOM lib: the types must not need it (BinaryType, CloseEvent).
+  test('compile in a Node project without the DOM lib (lib es2022, @types/node, skipLibCheck false)', () => {
+    const program = ts.createProgram([join(ROOT, 'e2e/types/consumer-node.ts')], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts'],
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      skipDefaultLibCheck: true,
+      types: ['node'],
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName.replace(ROOT, '') ?? ''} TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`);
+    expect(diagnostics).toEqual([]);
+  });
 });
 
 test.describe('importing has no side effects', () => {
