@@ -4,47 +4,13 @@
  * refuses or discards, handlers that change course, secrets in URLs, and
  * input converted as the browser converts it. Fake socket, fake timers.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketEvents } from './events.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { Options, WebSocketConstructor } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor } from './test-helpers/fake-websocket.js';
+import { FakeWebSocket, FakeWebSocketCtor } from './test-helpers/fake-websocket.js';
+import { BASE, URL, connected, create, settle, useFakeWorld } from './test-helpers/resilient.js';
 
-const URL = 'ws://example.test/live';
-const BASE: Options = { WebSocket: FakeWebSocketCtor, handleOffline: false, handlePageLifecycle: false, jitter: 'none', minReconnectDelay: 100 };
-const settle = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
-type Log = { [K in keyof SocketEvents]: Array<SocketEvents[K]> };
-
-function create(options: Options = {}, url: ConstructorParameters<typeof ResilientSocket>[0] = URL) {
-  const socket = new ResilientSocket(url, { ...BASE, ...options });
-  const log = { open: [], message: [], close: [], error: [], reconnect: [], trace: [], state: [], drop: [] } as unknown as Log;
-  const order: string[] = [];
-  for (const type of Object.keys(log) as Array<keyof SocketEvents>) {
-    socket.on(type, (e) => {
-      (log[type] as unknown[]).push(e);
-      order.push(type === 'state' ? `state:${(e as SocketEvents['state']).state}` : type);
-    });
-  }
-  return { socket, log, order };
-}
-
-async function connected(options: Options = {}) {
-  const made = create(options);
-  await settle();
-  FakeWebSocket.last().serverOpen();
-  return { ...made, native: FakeWebSocket.last() };
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-  FakeWebSocket.reset();
-});
-
-afterEach(() => {
-  FakeWebSocket.reset();
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-});
+useFakeWorld();
 
 describe('a URL function that never resolves', () => {
   it('fails the attempt after connectTimeout, as a connect timeout, and retries with backoff', async () => {

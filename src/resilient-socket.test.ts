@@ -1,39 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketEvents } from './events.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { Options } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket.js';
+import { FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket.js';
+import { BASE, URL, connected, create, settle, useFakeWorld } from './test-helpers/resilient.js';
 
-const URL = 'ws://example.test/live';
-const BASE: Options = { WebSocket: FakeWebSocketCtor, handleOffline: false, handlePageLifecycle: false, jitter: 'none', minReconnectDelay: 100 };
-const settle = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
-type Log = { [K in keyof SocketEvents]: Array<SocketEvents[K]> };
-
-function create(options: Options = {}, url = URL) {
-  const socket = new ResilientSocket(url, { ...BASE, ...options });
-  const log = { open: [], message: [], close: [], error: [], reconnect: [], trace: [], state: [], drop: [] } as unknown as Log;
-  for (const type of Object.keys(log) as Array<keyof SocketEvents>) socket.on(type, (e) => (log[type] as unknown[]).push(e));
-  return { socket, log };
-}
-
-/** A socket whose first connection is open. */
-async function connected(options: Options = {}, url = URL) {
-  const made = create(options, url);
-  await settle();
-  FakeWebSocket.last().serverOpen();
-  return { ...made, native: FakeWebSocket.last() };
-}
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-  FakeWebSocket.reset();
-});
-
-afterEach(() => {
-  FakeWebSocket.reset();
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-});
+useFakeWorld();
 
 describe('construction and input validation', () => {
   it('throws synchronously for a bad URL or option, and starts nothing', () => {
