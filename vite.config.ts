@@ -1,8 +1,11 @@
 /**
  * One config for the library build and the demo server.
  *
- * - `vite build --mode esm`: dist/resilient-socket.js, ESM for bundlers;
- *   reconnecting-websocket and mitt stay imports.
+ * - `vite build --mode esm`: dist/resilient-socket.js, ESM for bundlers,
+ *   re-exporting one module per source file (dist/lib/); reconnecting-websocket
+ *   and mitt stay imports. One module per file lets an app that imports only
+ *   TracedWebSocket leave out the modules that import those two (with
+ *   `sideEffects: false`, bundlers skip modules nothing uses).
  * - `vite build --mode iife`: dist/resilient-socket.iife.js, one file for a
  *   `<script>` tag, dependencies bundled, a single global `ResilientSocket`.
  * - `vite build --mode iife-min`: the same, minified, with a source map.
@@ -34,13 +37,19 @@ function library(mode: string): UserConfig {
             fileName: () => `${pkg.name}.iife${minify ? '.min' : ''}.js`,
           }
         : {
-            entry: 'src/index.ts',
+            entry: { [pkg.name]: 'src/index.ts' },
             formats: ['es'],
-            fileName: () => `${pkg.name}.js`,
           },
       rolldownOptions: iife
         ? { output: { exports: 'default' } }
-        : { external: ['reconnecting-websocket', 'mitt'] },
+        : {
+            external: ['reconnecting-websocket', 'mitt'],
+            output: {
+              preserveModules: true,
+              preserveModulesRoot: 'src',
+              entryFileNames: (chunk) => (chunk.isEntry ? '[name].js' : 'lib/[name].js'),
+            },
+          },
     },
   };
 }

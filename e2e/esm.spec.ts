@@ -72,3 +72,30 @@ test('an app built with Vite imports the package by name and works in the browse
   expect(server.router.received('echo')).toEqual(['hello from an app bundle']);
   expect(consoleErrors).toEqual([]);
 });
+
+test('an app that imports only TracedWebSocket bundles neither reconnecting-websocket nor mitt', async () => {
+  const result = await build({
+    configFile: false,
+    envDir: false,
+    root: ROOT,
+    logLevel: 'warn',
+    plugins: [
+      {
+        name: 'traced-only-entry',
+        resolveId: (id) => (id === 'traced-only' || id.endsWith('/traced-only') ? '\0traced-only' : null),
+        load: (id) => (id === '\0traced-only' ? `export { TracedWebSocket } from 'resilient-socket';` : null),
+      },
+    ],
+    build: { write: false, minify: true, lib: { entry: 'traced-only', formats: ['es'], fileName: 'traced' } },
+  });
+  const outputs = (Array.isArray(result) ? result : [result]) as Rolldown.RolldownOutput[];
+  const chunks = outputs.flatMap((o) => o.output).filter((o): o is Rolldown.OutputChunk => o.type === 'chunk');
+  const code = chunks.map((c) => c.code).join('\n');
+  // Every module that left code in the bundle (parsed but tree-shaken ones render nothing).
+  const modules = chunks.flatMap((c) => Object.entries(c.modules).filter(([, m]) => m.renderedLength > 0).map(([id]) => id));
+  expect(code).toContain('TracedWebSocket');
+  expect(code).not.toContain('No valid WebSocket class provided');
+  expect(modules.filter((id) => /node_modules\/(?:reconnecting-websocket|mitt)\//.test(id))).toEqual([]);
+  expect(modules.some((id) => id.endsWith('dist/lib/traced-websocket.js'))).toBe(true);
+  expect(modules.some((id) => id.endsWith('dist/lib/engine.js'))).toBe(false);
+});

@@ -6,7 +6,7 @@
  * IIFE files with Vite's programmatic build(), the way the SDK's IIFE is.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { build } from 'vite';
@@ -83,14 +83,18 @@ export function ensureSdkBuild() {
 }
 
 /**
- * Writes the bundles to bench/.tmp: sdk.iife.js and sdk.esm.js (copied
+ * Writes the bundles to bench/.tmp: sdk.iife.js and sdk-esm/ (copied
  * from dist/; the ESM one for the Node storm), reconnecting-websocket.iife.js
  * and partysocket.iife.js (built).
  */
 export async function buildPageBundles() {
   mkdirSync(TMP, { recursive: true });
   copyFileSync(join(ROOT, 'dist/resilient-socket.iife.js'), join(TMP, 'sdk.iife.js'));
-  copyFileSync(join(ROOT, 'dist/resilient-socket.js'), join(TMP, 'sdk.esm.js'));
+  // The ESM build is an entry and one module per source file (dist/lib/): copy them together.
+  rmSync(join(TMP, 'sdk-esm'), { recursive: true, force: true });
+  mkdirSync(join(TMP, 'sdk-esm'), { recursive: true });
+  copyFileSync(join(ROOT, 'dist/resilient-socket.js'), join(TMP, 'sdk-esm/resilient-socket.js'));
+  cpSync(join(ROOT, 'dist/lib'), join(TMP, 'sdk-esm/lib'), { recursive: true });
   for (const [name, peer] of Object.entries(PEERS)) {
     require.resolve(peer.specifier, { paths: [ROOT] });
     await bundle(name, `export { default } from '${peer.specifier}';\n`, { format: 'iife', minify: false, global: peer.global, write: true });

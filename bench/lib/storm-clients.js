@@ -34,8 +34,8 @@ const onFirstOpen = () => {
 };
 
 if (kind === 'resilient-socket') {
-  // The copy of dist/resilient-socket.js that bundles.js made at the start of the run.
-  const sdkModule = '../.tmp/sdk.esm.js';
+  // The copy of the ESM build (dist/resilient-socket.js and dist/lib/) that bundles.js made at the start of the run.
+  const sdkModule = '../.tmp/sdk-esm/resilient-socket.js';
   const { ResilientSocket } = /** @type {any} */ (await import(sdkModule));
   for (let i = 0; i < count; i++) {
     const socket = new ResilientSocket(`${url}?c=${i}`, { WebSocket: /** @type {any} */ (CountingWebSocket) });
