@@ -19,6 +19,7 @@ import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvi
 import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
 import { StallWatch } from './stall.js';
+import { canMove } from './transitions.js';
 import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces.js';
 import { ATTEMPT, type AttemptTarget, type ConnectionHooks, type TracedWebSocket } from './traced-websocket.js';
 import { parseSocketUrl } from './url.js';
@@ -600,9 +601,11 @@ export class ResilientSocket {
     for (const data of this.queue.drain()) this.emit('drop', { data, reason: 'closed' });
   }
 
+  /** The one place the state changes, along src/transitions.ts. */
   private setState(state: SocketState): void {
     const previous = this.currentState;
     if (previous === state) return;
+    if (!canMove(previous, state)) reportError(new Error(`resilient-socket: a move from ${previous} to ${state} is not in its state machine`));
     this.currentState = state;
     this.emit('state', { state, previous });
   }
