@@ -61,7 +61,7 @@ export interface Attempt {
 /** The connection's own view of its life. @internal */
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
-const READY_STATE: Record<ConnectionState, number> = { connecting: 0, open: 1, closing: 2, closed: 3 };
+const READY_STATE = { connecting: 0, open: 1, closing: 2, closed: 3 } as const;
 const NATIVE_EVENTS = ['open', 'message', 'error', 'close'] as const;
 type HandlerType = 'open' | 'message' | 'error' | 'close';
 type Handler = ((this: TracedWebSocket, event: any) => unknown) | null;
@@ -217,7 +217,7 @@ export class TracedWebSocket extends EventTarget {
   }
 
   /** As `WebSocket.readyState`. CLOSING also once the server's Close frame arrived, as the browser reports it. */
-  get readyState(): number {
+  get readyState(): 0 | 1 | 2 | 3 {
     this.noticeClosing();
     return READY_STATE[this.state];
   }
@@ -493,34 +493,34 @@ export class TracedWebSocket extends EventTarget {
   }
 
   /** As `WebSocket.onopen`. */
-  get onopen(): ((this: TracedWebSocket, event: Event) => unknown) | null {
+  get onopen(): ((event: Event) => unknown) | null {
     return this.getHandler('open');
   }
-  set onopen(value: ((this: TracedWebSocket, event: Event) => unknown) | null) {
+  set onopen(value: ((event: Event) => unknown) | null) {
     this.setHandler('open', value);
   }
 
   /** As `WebSocket.onmessage`. */
-  get onmessage(): ((this: TracedWebSocket, event: MessageEvent) => unknown) | null {
+  get onmessage(): ((event: MessageEvent) => unknown) | null {
     return this.getHandler('message');
   }
-  set onmessage(value: ((this: TracedWebSocket, event: MessageEvent) => unknown) | null) {
+  set onmessage(value: ((event: MessageEvent) => unknown) | null) {
     this.setHandler('message', value);
   }
 
   /** As `WebSocket.onerror`. */
-  get onerror(): ((this: TracedWebSocket, event: Event) => unknown) | null {
+  get onerror(): ((event: Event) => unknown) | null {
     return this.getHandler('error');
   }
-  set onerror(value: ((this: TracedWebSocket, event: Event) => unknown) | null) {
+  set onerror(value: ((event: Event) => unknown) | null) {
     this.setHandler('error', value);
   }
 
   /** As `WebSocket.onclose`. */
-  get onclose(): ((this: TracedWebSocket, event: SocketCloseEvent) => unknown) | null {
+  get onclose(): ((event: SocketCloseEvent) => unknown) | null {
     return this.getHandler('close');
   }
-  set onclose(value: ((this: TracedWebSocket, event: SocketCloseEvent) => unknown) | null) {
+  set onclose(value: ((event: SocketCloseEvent) => unknown) | null) {
     this.setHandler('close', value);
   }
 }
