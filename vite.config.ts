@@ -64,7 +64,7 @@ export default defineConfig(({ command, mode }) => {
     root: fileURLToPath(new URL('./demo', import.meta.url)),
     plugins: [scenarioPlugin()],
     // Found by the dependency scan too; listed so a first visit never reloads to optimize them.
-    optimizeDeps: { include: ['mitt', 'reconnecting-websocket'] },
+    optimizeDeps: { include: ['mitt', 'reconnecting-websocket', 'graphql-ws'] },
     server: { host: '127.0.0.1', port: 5173, strictPort: false },
   };
 });

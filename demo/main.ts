@@ -4,6 +4,7 @@
  */
 import type { Options } from '../src/index';
 import { renderChart } from './chart';
+import { setupLibraryPanel } from './library';
 import { formatMs, formatSeconds } from './format';
 import { type Client, Store, now } from './model';
 import { NativeProbe, READY_STATE_NAMES } from './native';
@@ -225,6 +226,18 @@ ui.form.addEventListener('submit', (event) => {
   void connect().catch(report);
 });
 ui.clear.addEventListener('click', () => store.clear());
+
+setupLibraryPanel(
+  $<HTMLButtonElement>('lib-race'),
+  {
+    native: { state: $('lib-native-state'), time: $('lib-native-time') },
+    traced: { state: $('lib-traced-state'), time: $('lib-traced-time') },
+  },
+  () => {
+    const ms = numberField('closeTimeout');
+    return Number.isFinite(ms) && ms >= 0 ? ms : 1000;
+  },
+);
 
 showHelp();
 render();

@@ -10,6 +10,9 @@
  *   for a while: live connections are dropped and new upgrades refused.
  * - `POST /__demo/kill?scenario=echo` drops a scenario's live connections
  *   without a Close frame.
+ * - Upgrades under `/ws/lib/` go to the protocol-library peers of
+ *   e2e/servers/libraries.js (`/ws/lib/graphql-never-reads`: graphql-ws
+ *   acknowledged, then no more reading), for the "Inside graphql-ws" panel.
  *
  * The router counts a fault's `times` per path over its whole life. The demo
  * wants one fault per Connect press instead, so the page tags each socket
@@ -19,6 +22,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Plugin } from 'vite';
+import { createLibraryRouter } from '../e2e/servers/libraries.js';
 import { createScenarioRouter } from '../e2e/servers/scenarios.js';
 
 const PREFIX = '/ws';
@@ -36,8 +40,9 @@ export function scenarioPlugin(): Plugin {
   return {
     name: 'resilient-socket-demo-scenarios',
     apply: 'serve',
-    configureServer(server) {
+    async configureServer(server) {
       const router = createScenarioRouter({ prefix: PREFIX });
+      const libraries = await createLibraryRouter();
       // A router of its own, so that going down drops only the restart server's connections.
       const restartRouter = createScenarioRouter({ prefix: PREFIX });
       const faulted = new Set<string>();
@@ -56,6 +61,11 @@ export function scenarioPlugin(): Plugin {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         if (!url.pathname.startsWith(`${PREFIX}/`)) return; // Vite's HMR socket and anything else.
         const name = url.pathname.slice(PREFIX.length + 1);
+        if (name.startsWith('lib/')) {
+          req.url = `/${name.slice('lib/'.length)}${url.search}`;
+          if (!libraries.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
         if (name === 'restart') {
           // Down: refuse as a stopped process does, with no HTTP answer at all.
           if (Date.now() < downUntil) return void socket.destroy();
@@ -122,6 +132,7 @@ export function scenarioPlugin(): Plugin {
         http.off('upgrade', onUpgrade);
         router.closeAll();
         restartRouter.closeAll();
+        void libraries.close();
       });
     },
   };

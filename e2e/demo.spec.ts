@@ -141,6 +141,18 @@ test('never-reads: the SDK settles as a timeout within closeTimeout while the na
   await expect(app.locator('#chart .bar.kind-pending')).toHaveCount(1);
 });
 
+test('inside graphql-ws: on TracedWebSocket the client closes within closeTimeout; on the native socket it still waits', async ({ app }) => {
+  await app.fill('#closeTimeout', String(CLOSE_TIMEOUT));
+  await app.click('#lib-race');
+  await expect(app.locator('#lib-traced-state')).toHaveText('closed 1006, not clean', { timeout: 10_000 });
+  const traced = Number.parseInt(((await app.locator('#lib-traced-time').textContent()) ?? '').replace(/\D+/g, ''), 10);
+  expect(traced).toBeGreaterThanOrEqual(CLOSE_TIMEOUT);
+  // Against Chromium's 60 s; the margin absorbs a loaded machine.
+  expect(traced).toBeLessThan(CLOSE_TIMEOUT + 1000);
+  await expect(app.locator('#lib-native-state')).toHaveText('closing');
+  await expect(app.locator('#lib-native-time')).toContainText('waiting');
+});
+
 test('kill, reset, restart and offline: the SDK reconnects, the native socket does not', async ({ app }) => {
   await app.fill('#minReconnectDelay', '100');
   await app.fill('#maxReconnectDelay', '1000');
