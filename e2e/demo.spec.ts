@@ -202,8 +202,10 @@ test('screenshot of a session: clean, slow, reset and timed-out closes', async (
 
   await connect(app, 'never-reads');
   await app.click('#close');
+  await app.click('#lib-race');
   await expect(app.locator('#log tr[data-client="sdk"][data-kind="timeout"]')).toHaveCount(1);
   await expect(app.locator('#native-state')).toHaveText('CLOSING');
+  await expect(app.locator('#lib-traced-state')).toHaveText('closed 1006, not clean', { timeout: 10_000 });
   // Let the native socket's CLOSING grow visibly past the SDK's settled close.
   await app.waitForTimeout(2500);
 
