@@ -33,8 +33,16 @@ const READY_STATE: Record<SocketState, number> = {
   closed: 3,
 };
 
-/** Why the socket is waiting for the page or the network rather than connecting. */
-type Suspension = 'offline' | 'pagehide' | null;
+/**
+ * What follows the end of the current connection (or of the wait in
+ * progress): the one decision that the state does not show.
+ *
+ * - `policy`: the reconnect policy decides, from the close.
+ * - `stop`: `close()` was called, or the policy said no: nothing follows.
+ * - `restart`: `reconnect()` was called while the connection was closing: connect again at once.
+ * - `offline`, `pagehide`: wait for `online` or `pageshow`.
+ */
+type After = 'policy' | 'stop' | 'restart' | 'offline' | 'pagehide';
 
 /**
  * A WebSocket that traces every close, never waits a minute for a server
@@ -76,10 +84,8 @@ export class ResilientSocket {
   private connections = 0;
   private retries = 0;
   private lastDelay = 0;
-  private final = false;
-  private suspended: Suspension = null;
-  /** reconnect() was called while the connection was already closing: connect again once it has closed. */
-  private restartAfterClose = false;
+  /** What follows the end of the current connection, or of the wait in progress. See {@link After}. */
+  private after: After = 'policy';
   /**
    * Counts the app's calls that change course (close, reconnect) and the
    * page's (offline, pagehide, …), so that an event about to follow can
@@ -124,7 +130,7 @@ export class ResilientSocket {
     this.watch();
     if (this.settings.handleOffline && browserOffline()) {
       // A page opened offline (a PWA): wait for `online`, do not burn attempts and backoff.
-      this.suspended = 'offline';
+      this.after = 'offline';
       this.currentState = 'offline';
       return;
     }
@@ -205,7 +211,7 @@ export class ResilientSocket {
       this.stall?.sent();
       return true;
     }
-    if (this.currentState === 'closed' || this.final) {
+    if (this.currentState === 'closed' || this.after === 'stop') {
       this.emit('drop', { data: message, reason: 'closed' });
       return false;
     }
@@ -243,11 +249,9 @@ export class ResilientSocket {
     if (this.currentState === 'closed' && this.lastClose) return Promise.resolve(this.lastClose);
     // Each call settles with the next close reported: that of the connection it closes.
     const settled = new Promise<CloseInfo>((resolve) => this.closeWaiters.push(resolve));
-    this.restartAfterClose = false;
-    if (this.final) return settled;
+    if (this.after === 'stop') return settled;
     this.course++;
-    this.final = true;
-    this.suspended = null;
+    this.after = 'stop';
     this.unwatch();
     this.stopWatchdogs();
     const socket = this.current;
@@ -293,21 +297,15 @@ export class ResilientSocket {
     this.noticeClosing();
     const socket = this.current;
     if (socket?.state === 'closing') {
-      this.final = false;
-      this.suspended = null;
-      this.restartAfterClose = true;
+      this.after = 'restart';
       this.watch();
       return;
     }
-    if (socket?.state === 'connecting' || socket?.state === 'open') {
-      if (!this.final && !this.suspended) {
-        socket.requestClose(1000, 'reconnect', 'reconnect', false);
-        return;
-      }
+    if ((socket?.state === 'connecting' || socket?.state === 'open') && this.after === 'policy') {
+      socket.requestClose(1000, 'reconnect', 'reconnect', false);
+      return;
     }
-    this.final = false;
-    this.suspended = null;
-    this.restartAfterClose = false;
+    this.after = 'policy';
     this.current = null;
     this.watch();
     const delay = this.attemptDelay(0);
@@ -424,8 +422,8 @@ export class ResilientSocket {
     const trace: CloseTrace = { ...closed, ...info };
     this.traceBuffer.push(trace);
     this.traceOf.set(socket, trace);
-    const restarted = isCurrent && this.restartAfterClose;
-    if (isCurrent) this.restartAfterClose = false;
+    const restarted = isCurrent && this.after === 'restart';
+    if (restarted) this.after = 'policy';
     if (typeof delay === 'number') {
       // reconnect() is the app's choice, not a failure: it spends no retry.
       if (cause !== 'reconnect' && !restarted) this.retries++;
@@ -434,7 +432,7 @@ export class ResilientSocket {
       if (this.engine.running) this.engine.setNextDelay(delay);
       else this.engine.start(delay);
     } else if (isCurrent && delay === null) {
-      this.final = true;
+      this.after = 'stop';
       this.engine.stop();
       this.unwatch();
     } else if (delay === 'suspended') {
@@ -449,9 +447,9 @@ export class ResilientSocket {
    * `null` to stop for good.
    */
   private decide(socket: TracedWebSocket, info: CloseInfo): number | 'suspended' | null {
-    if (this.final) return null;
-    if (this.suspended) return 'suspended';
-    if (info.cause === 'reconnect' || this.restartAfterClose) return this.attemptDelay(0);
+    if (this.after === 'stop') return null;
+    if (this.after === 'offline' || this.after === 'pagehide') return 'suspended';
+    if (info.cause === 'reconnect' || this.after === 'restart') return this.attemptDelay(0);
     // A connection that stayed up long enough proves the server healthy again.
     if (socket.openAt !== null && now() - socket.openAt >= this.settings.minUptime) {
       this.retries = 0;
@@ -490,7 +488,7 @@ export class ResilientSocket {
       if (typeof delay === 'number') this.setState(delay > 0 ? 'reconnecting' : 'connecting');
       else if (delay === 'suspended') this.setState('offline');
       else this.setState('closed');
-    } else if (this.final && !this.current && this.currentState !== 'closed' && !this.engine.running) {
+    } else if (this.after === 'stop' && !this.current && this.currentState !== 'closed' && !this.engine.running) {
       this.setState('closed');
     }
     if (this.currentState === 'closed') this.releaseQueue();
@@ -533,10 +531,9 @@ export class ResilientSocket {
   }
 
   private suspend(why: 'offline' | 'pagehide'): void {
-    if (this.final || this.currentState === 'closed') return;
+    if (this.after === 'stop' || this.currentState === 'closed') return;
     this.course++;
-    this.suspended = why;
-    this.restartAfterClose = false;
+    this.after = why;
     const socket = this.current;
     if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
       // A page may not send 1001; 1000 with the cause as reason tells the server why.
@@ -548,16 +545,16 @@ export class ResilientSocket {
   }
 
   private resume(why: 'offline' | 'pagehide'): void {
-    if (this.suspended !== why) return;
+    if (this.after !== why) return;
     this.course++;
     // Back from the back/forward cache with no network, or an `online` event while `navigator.onLine`
     // is still false (Chromium fires both on such a restore): wait for the real `online`.
     if (this.settings.handleOffline && browserOffline()) {
-      this.suspended = 'offline';
+      this.after = 'offline';
       this.setState('offline');
       return;
     }
-    this.suspended = null;
+    this.after = 'policy';
     this.retries = 0;
     this.lastDelay = 0;
     if (this.current) return; // Still closing: its close decides, and connects again now that nothing is suspended.
