@@ -106,7 +106,8 @@ export class Engine {
       }
 
       override removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null): void {
-        if (!listener) return;
+        // Never added (see addEventListener), so there is nothing to remove.
+        if (type === 'error' || type === 'message' || !listener) return;
         super.removeEventListener(type, (type === 'close' && deferred.get(listener)) || listener);
       }
 
