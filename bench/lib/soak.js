@@ -408,12 +408,14 @@ export async function measureSoak({ context, origin, cycles, reconnects, neverRe
         progress(`${label}: warm-up, ${phase.warmup} cycles`);
         await phase.run(page, phase.warmup);
         await sleep(300);
+        // GC first: listeners on the warm-up's garbage would otherwise count as "before" and make the
+        // figure after the run (taken after GC) look like listeners were removed that never were.
+        const heapBefore = await heapAfterGc(cdp);
         const statsBefore = await page.evaluate(() => {
           const w = /** @type {any} */ (window);
           w.__soakDone = 0;
           return w.__soakStats();
         });
-        const heapBefore = await heapAfterGc(cdp);
         const liveBefore = live();
         const started = Date.now();
         const ticker = setInterval(async () => {
