@@ -5,7 +5,7 @@
  * real Chromium (and in Node for the storm).
  *
  * Full run: bench/results/latest.json, latest.md, close-latency.svg and
- * storm.svg. `--quick` (the CI smoke run, about a minute) uses fewer trials
+ * storm.svg. `--quick` (the CI smoke run, under two minutes) uses fewer trials
  * and cycles, skips the 60 s native waits and writes quick.json and
  * quick.md only, so it never overwrites the full results.
  *
