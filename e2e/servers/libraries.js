@@ -23,16 +23,16 @@
  * Every upgrade's TCP socket is tracked by route (the first path segment),
  * so a test can count live server-side connections and drop them.
  */
-import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
 import { Aedes } from 'aedes';
 import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { build } from 'vite';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { docs as yDocs, setupWSConnection } from '@y/websocket-server/utils';
+import { connectionBook } from './connections.js';
 import { acceptUpgrade, frame, frameReader, textFrame } from './frames.js';
+import { staticFiles } from './scenarios.js';
 
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:stream').Duplex} Duplex */
@@ -218,29 +218,9 @@ const Y_SYNC_STEP2_EMPTY = Buffer.from([0x00, 0x01, 0x02, 0x00, 0x00]);
 
 /** @returns {Promise<LibraryRouter>} */
 export async function createLibraryRouter() {
-  /** @type {Map<Route, Set<Duplex>>} */
-  const sockets = new Map();
-  /** @type {Map<Route, number>} */
-  const counts = new Map();
-  /** @type {Map<Route, string[]>} */
-  const received = new Map();
-
-  /** @param {Route} route @param {Duplex} socket */
-  function track(route, socket) {
-    let set = sockets.get(route);
-    if (!set) sockets.set(route, (set = new Set()));
-    set.add(socket);
-    counts.set(route, (counts.get(route) ?? 0) + 1);
-    socket.once('close', () => set.delete(socket));
-    socket.on('error', () => socket.destroy());
-  }
-
-  /** @param {Route} route @param {string} what */
-  function record(route, what) {
-    let list = received.get(route);
-    if (!list) received.set(route, (list = []));
-    list.push(what);
-  }
+  /** @type {ReturnType<typeof connectionBook<Route>>} */
+  const book = connectionBook();
+  const { track, record } = book;
 
   const wssOptions = { noServer: true, clientTracking: true, perMessageDeflate: false };
 
@@ -423,23 +403,16 @@ export async function createLibraryRouter() {
     }
   }
 
-  /** @param {Route} [route] */
-  const select = (route) => (route ? [sockets.get(route) ?? new Set()] : [...sockets.values()]);
-
   return {
     handleUpgrade,
-    live: (route) => select(route).reduce((n, set) => n + set.size, 0),
-    accepted: (route) => (route ? counts.get(route) ?? 0 : [...counts.values()].reduce((a, b) => a + b, 0)),
-    kill(route) {
-      let n = 0;
-      for (const set of select(route)) for (const s of set) (s.destroy(), n++);
-      return n;
-    },
-    received: (route) => [...(received.get(route) ?? [])],
+    live: book.live,
+    accepted: book.accepted,
+    kill: book.kill,
+    received: book.received,
     mqttClients: () => broker.connectedClients,
     yDoc: (room) => yDocs.get(room),
     async close() {
-      for (const set of sockets.values()) for (const s of set) s.destroy();
+      book.kill();
       await graphqlServer.dispose();
       for (const wss of [graphqlWss, mqttWss, yjsWss, peerWss]) wss.close();
       await new Promise((resolve) => broker.close(() => resolve(undefined)));
@@ -449,12 +422,6 @@ export async function createLibraryRouter() {
 
 // ---------------------------------------------------------------------------
 // The HTTP server.
-
-const TYPES = /** @type {Record<string, string>} */ ({
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json',
-});
 
 /**
  * @typedef {object} LibraryServer
@@ -473,18 +440,13 @@ const TYPES = /** @type {Record<string, string>} */ ({
  */
 export async function startLibraryServer({ root, bundle }) {
   const router = await createLibraryRouter();
+  const files = staticFiles(root, {});
   const server = createServer((req, res) => {
-    const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    if (req.method !== 'GET') return void res.writeHead(405).end();
-    if (pathname === '/libs.iife.js') return void res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' }).end(bundle);
-    const path = normalize(join(root, pathname));
-    try {
-      if (!path.startsWith(normalize(root + sep)) || !statSync(path).isFile()) return void res.writeHead(404).end();
-    } catch {
-      return void res.writeHead(404).end();
+    const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    if (req.method === 'GET' && pathname === '/libs.iife.js') {
+      return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(bundle);
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
-    createReadStream(path).pipe(res);
+    files(req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     if (!router.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');

@@ -23,6 +23,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
+import { connectionBook } from './connections.js';
 import { acceptUpgrade, closeFrame, frameReader, textFrame } from './frames.js';
 
 /** @typedef {import('node:http').IncomingMessage} Req */
@@ -47,30 +48,9 @@ export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo',
  */
 export function createScenarioRouter({ prefix = '' } = {}) {
   const wss = new WebSocketServer({ noServer: true, clientTracking: false, perMessageDeflate: false });
-  /** @type {Map<string, Set<Duplex>>} */
-  const sockets = new Map();
-  /** @type {Map<string, number>} */
-  const counts = new Map();
-  /** @type {Map<string, string[]>} */
-  const messages = new Map();
-
-  /** @param {string} name @param {Duplex} socket */
-  function track(name, socket) {
-    let set = sockets.get(name);
-    if (!set) sockets.set(name, (set = new Set()));
-    set.add(socket);
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-    socket.once('close', () => set.delete(socket));
-    socket.on('error', () => socket.destroy());
-    return counts.get(name) ?? 1;
-  }
-
-  /** @param {string} name @param {string} text */
-  function record(name, text) {
-    let list = messages.get(name);
-    if (!list) messages.set(name, (list = []));
-    list.push(text);
-  }
+  /** @type {ReturnType<typeof connectionBook<string>>} */
+  const book = connectionBook();
+  const { track, record } = book;
 
   /**
    * Upgrades with `ws` and echoes; returns the connection's number for its path.
@@ -178,7 +158,7 @@ export function createScenarioRouter({ prefix = '' } = {}) {
         const code = num('code', 1012);
         const after = num('after', 50);
         const times = num('times', 1);
-        if ((counts.get(name) ?? 0) >= times) {
+        if (book.accepted(name) >= times) {
           echo(name, req, socket, head);
           return true;
         }
@@ -204,21 +184,14 @@ export function createScenarioRouter({ prefix = '' } = {}) {
     }
   }
 
-  /** @param {string} [scenario] */
-  const select = (scenario) => (scenario ? [sockets.get(scenario) ?? new Set()] : [...sockets.values()]);
-
   return {
     handleUpgrade,
-    live: (scenario) => select(scenario).reduce((n, set) => n + set.size, 0),
-    accepted: (scenario) => (scenario ? counts.get(scenario) ?? 0 : [...counts.values()].reduce((a, b) => a + b, 0)),
-    received: (scenario) => [...(messages.get(scenario) ?? [])],
-    kill(scenario) {
-      let n = 0;
-      for (const set of select(scenario)) for (const s of set) (s.destroy(), n++);
-      return n;
-    },
+    live: book.live,
+    accepted: book.accepted,
+    received: book.received,
+    kill: book.kill,
     closeAll() {
-      for (const set of sockets.values()) for (const s of set) s.destroy();
+      book.kill();
       wss.close();
     },
   };
@@ -246,7 +219,7 @@ const TYPES = /** @type {Record<string, string>} */ ({
  * @param {Record<string, string>} headers extra response headers for HTML pages
  * @returns {import('node:http').RequestListener}
  */
-function staticFiles(root, headers) {
+export function staticFiles(root, headers) {
   return (req, res) => {
     const path = normalize(join(root, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
     if (!path.startsWith(normalize(root + sep)) || req.method !== 'GET') return void res.writeHead(404).end();
