@@ -7,9 +7,9 @@
  * scenario really catches the defect). Defect 6 (no close-code policy) is covered by policy.test.ts.
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ResilientSocket } from './resilient-socket.js';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket.js';
+import { FakeWebSocket, FakeWebSocketCtor, alwaysFail, useFakeWorld } from './test-helpers/fake-websocket.js';
 
 type Url = string | (() => string | Promise<string>);
 interface ClientOptions {
@@ -71,15 +71,7 @@ const URL_A = 'ws://a.test/';
 const URL_B = 'ws://b.test/';
 const settle = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-  FakeWebSocket.reset();
-});
-
-afterEach(() => {
-  FakeWebSocket.reset();
-  vi.useRealTimers();
-});
+useFakeWorld();
 
 async function scenarioFailureIsReportedAs1006(make: MakeClient): Promise<void> {
   const client = make(URL_A);

@@ -7,8 +7,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Options, WebSocketConstructor } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
-import { FakeWebSocket, FakeWebSocketCtor } from './test-helpers/fake-websocket.js';
-import { BASE, URL, connected, create, settle, useFakeWorld } from './test-helpers/resilient.js';
+import { FakeWebSocket, FakeWebSocketCtor, useFakeWorld } from './test-helpers/fake-websocket.js';
+import { BASE, URL, connected, create, settle } from './test-helpers/resilient.js';
 
 useFakeWorld();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Options } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
-import { FakeWebSocket, FakeWebSocketCtor, alwaysFail } from './test-helpers/fake-websocket.js';
-import { BASE, URL, connected, create, settle, useFakeWorld } from './test-helpers/resilient.js';
+import { FakeWebSocket, FakeWebSocketCtor, alwaysFail, useFakeWorld } from './test-helpers/fake-websocket.js';
+import { BASE, URL, connected, create, settle } from './test-helpers/resilient.js';
 
 useFakeWorld();
 

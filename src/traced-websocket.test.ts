@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WebSocketConstructor } from './options.js';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor } from './test-helpers/fake-websocket.js';
+import { FakeWebSocket, FakeWebSocketCtor, useFakeWorld } from './test-helpers/fake-websocket.js';
 import { TracedWebSocket } from './traced-websocket.js';
 
 const URL = 'ws://example.test/live';
@@ -13,15 +13,7 @@ function make(options: ConstructorParameters<typeof TracedWebSocket>[2] = {}, pr
   return { socket, log, native: FakeWebSocket.last() };
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-  FakeWebSocket.reset();
-});
-
-afterEach(() => {
-  FakeWebSocket.reset();
-  vi.useRealTimers();
-});
+useFakeWorld();
 
 describe('TracedWebSocket: the WHATWG interface', () => {
   it('has the constants on the class and on instances, and is an EventTarget', () => {

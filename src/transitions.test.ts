@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { SocketState } from './events.js';
-import { FakeWebSocket } from './test-helpers/fake-websocket.js';
-import { create, settle, useFakeWorld } from './test-helpers/resilient.js';
+import { FakeWebSocket, useFakeWorld } from './test-helpers/fake-websocket.js';
+import { create, settle } from './test-helpers/resilient.js';
 import { TRANSITIONS, canMove } from './transitions.js';
 
 useFakeWorld();

@@ -4,6 +4,7 @@
  * fires `error` then `close` 1006, not clean) and records what the client
  * did (`sent`, `closeCalls`).
  */
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { WebSocketConstructor } from '../options.js';
 
 type Listener = ((event: FakeEvent) => void) | { handleEvent(event: FakeEvent): void };
@@ -151,3 +152,16 @@ export const FakeWebSocketCtor = FakeWebSocket as unknown as WebSocketConstructo
 export const FAKE_TIMERS = {
   toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'],
 } as const;
+
+/** Fake timers (the clocks src/clock.ts reads included) and a fresh fake socket around each test, stubbed globals undone. */
+export function useFakeWorld(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
+    FakeWebSocket.reset();
+  });
+  afterEach(() => {
+    FakeWebSocket.reset();
+    vi.unstubAllGlobals();
+    vi.useRealTimers();
+  });
+}

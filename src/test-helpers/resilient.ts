@@ -1,12 +1,12 @@
 /**
  * ResilientSocket on the fake socket, for unit tests: a socket with every
- * event logged (and their order), fake timers installed around each test.
+ * event logged (and their order).
  */
-import { afterEach, beforeEach, vi } from 'vitest';
+import { vi } from 'vitest';
 import type { SocketEvents } from '../events.js';
 import type { Options, UrlProvider } from '../options.js';
 import { ResilientSocket } from '../resilient-socket.js';
-import { FAKE_TIMERS, FakeWebSocket, FakeWebSocketCtor } from './fake-websocket.js';
+import { FakeWebSocket, FakeWebSocketCtor } from './fake-websocket.js';
 
 export const URL = 'ws://example.test/live';
 /** No lifecycle listeners, no jitter, a 100 ms first delay: decisions a test can predict. */
@@ -35,17 +35,4 @@ export async function connected(options: Options = {}, url: UrlProvider = URL) {
   await settle();
   FakeWebSocket.last().serverOpen();
   return { ...made, native: FakeWebSocket.last() };
-}
-
-/** Fake timers (the clocks src/clock.ts reads included) and a fresh fake socket around each test. */
-export function useFakeWorld(): void {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
-    FakeWebSocket.reset();
-  });
-  afterEach(() => {
-    FakeWebSocket.reset();
-    vi.unstubAllGlobals();
-    vi.useRealTimers();
-  });
 }
