@@ -42,7 +42,7 @@
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import { now } from './clock.js';
-import { MAX_TIMER_MS, type SocketBinaryType, type TracedWebSocketOptions } from './options.js';
+import { MAX_TIMER_MS, type SocketBinaryType, type TracedWebSocketSettings } from './options.js';
 import { type CancelTimer, inFreshTask, startTimer } from './timer.js';
 import { type AttemptTarget, TracedWebSocket } from './traced-websocket.js';
 
@@ -52,8 +52,8 @@ export interface EngineHooks {
   attempt(): void;
   /** Resolves the URL for the next attempt; may throw or reject. */
   resolveUrl(): string | Promise<string>;
-  /** The options (with the attempt's settings) of the traced socket for an attempt, from the URL or the reason there is none. */
-  socketOptions(target: AttemptTarget): TracedWebSocketOptions;
+  /** The settings (with the attempt's own) of the traced socket for an attempt, from the URL or the reason there is none. */
+  socketOptions(target: AttemptTarget): TracedWebSocketSettings;
   /** The traced socket of an attempt was built: the owner hears of it before the library. */
   adopt(socket: TracedWebSocket): void;
 }
@@ -79,7 +79,7 @@ export class Engine {
     private readonly connectTimeout: number,
     private readonly binaryType: SocketBinaryType,
   ) {
-    const take = (): TracedWebSocketOptions => {
+    const take = (): TracedWebSocketSettings => {
       const target = this.pending ?? { error: new Error('no URL was resolved for this attempt'), timedOut: false, startedAt: now() };
       this.pending = null;
       return this.hooks.socketOptions(target);
@@ -119,11 +119,6 @@ export class Engine {
   /** Whether a run is under way. */
   get running(): boolean {
     return this.active;
-  }
-
-  /** Whether the run is waiting out a reconnect delay. */
-  get waiting(): boolean {
-    return this.endWait !== null;
   }
 
   /**
@@ -168,11 +163,6 @@ export class Engine {
    */
   setNextDelay(ms: number): void {
     this.nextDelay = ms;
-  }
-
-  /** Ends a reconnect delay in progress: the next attempt begins now. */
-  connectNow(): void {
-    this.endWait?.();
   }
 
   /** Ends the run: no further attempt, no timer left, the URL provider not called again. */
