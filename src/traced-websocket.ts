@@ -20,6 +20,7 @@ import {
   type SendData,
   type SocketBinaryType,
   type TracedWebSocketOptions,
+  type TracedWebSocketSettings,
   type WebSocketLike,
   normalizeCloseArgs,
   normalizeProtocols,
@@ -162,8 +163,9 @@ export class TracedWebSocket extends EventTarget {
    */
   constructor(url: string | URL, protocols?: string | string[], options?: TracedWebSocketOptions) {
     super();
-    const settings = normalizeTracedOptions(options);
     const attempt = (options as { [ATTEMPT]?: Attempt } | undefined)?.[ATTEMPT];
+    // A supervised attempt's options are the supervisor's settings, validated once at its construction.
+    const settings = attempt ? (options as TracedWebSocketSettings) : normalizeTracedOptions(options);
     this.hooks = attempt?.hooks ?? null;
     this.connection = attempt?.connection ?? 1;
     this.closeTimeout = settings.closeTimeout;
@@ -189,9 +191,9 @@ export class TracedWebSocket extends EventTarget {
         for (const type of NATIVE_EVENTS) native.addEventListener(type, this);
         this.native = native;
       } catch (thrown) {
-        // Alone, throw as the browser does; the message may quote the URL, so it is redacted.
-        if (!attempt) throw scrubError(thrown);
+        // The browser's message may quote the URL: redacted. Alone, throw it, as the browser does.
         const error = scrubError(thrown);
+        if (!attempt) throw error;
         failure = new SocketError('url', `The WebSocket constructor refused ${JSON.stringify(redactUrl(this.href))} (redacted): ${String(error)}`, this.connection, error);
       }
     }
