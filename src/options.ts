@@ -7,6 +7,7 @@
  */
 import type { CloseInfo } from './close-info.js';
 import { describe, invalidAccess } from './errors.js';
+import { toDomString, utf8Length } from './webidl.js';
 
 /** The binary types a WebSocket accepts (declared here so that the types need no DOM lib). */
 export type SocketBinaryType = 'blob' | 'arraybuffer';
@@ -343,11 +344,6 @@ export function normalizeProtocols(value: unknown): string[] {
   return list;
 }
 
-/** WebIDL's ToString: a template literal throws a TypeError for a Symbol, as the browser does. */
-function toDomString(value: unknown): string {
-  return `${value as string}`;
-}
-
 /**
  * Converts a close code as WebIDL's `[Clamp] unsigned short` does in
  * `WebSocket.close()`: to a number, NaN to 0, clamped to 0–65535, rounded
@@ -365,8 +361,6 @@ export function clampCloseCode(code: unknown): number {
   return floor;
 }
 
-const closeEncoder = /* @__PURE__ */ new TextEncoder();
-
 /**
  * Converts and validates the arguments of `close(code?, reason?)` exactly as
  * `WebSocket.close()` does.
@@ -380,7 +374,7 @@ export function normalizeCloseArgs(code: unknown, reason: unknown): { code: numb
     throw invalidAccess(`The close \`code\` must be 1000 or from 3000 to 4999, got ${shown}`);
   }
   const text = reason === undefined ? '' : toDomString(reason);
-  const bytes = closeEncoder.encode(text).byteLength;
+  const bytes = utf8Length(text);
   if (bytes > 123) {
     throw new SyntaxError(`The close \`reason\` must be at most 123 UTF-8 bytes, got ${bytes} bytes: ${describe(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
   }

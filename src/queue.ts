@@ -10,8 +10,7 @@
  * @module
  */
 import type { SendData } from './options.js';
-
-const encoder = /* @__PURE__ */ new TextEncoder();
+import { toDomString, utf8Length } from './webidl.js';
 
 function isBlob(data: unknown): data is Blob {
   return typeof Blob !== 'undefined' && data instanceof Blob;
@@ -29,8 +28,7 @@ function isArrayBuffer(data: unknown): data is ArrayBuffer {
  */
 export function toSendData(data: unknown): SendData {
   if (typeof data === 'string' || isBlob(data) || isArrayBuffer(data) || ArrayBuffer.isView(data)) return data as SendData;
-  // A template literal converts as WebIDL's ToString: it throws for a Symbol, as the browser does.
-  return `${data as string}`;
+  return toDomString(data);
 }
 
 /**
@@ -51,7 +49,7 @@ export function snapshot(data: SendData): SendData {
 
 /** Bytes a message takes on the wire: UTF-8 for strings. */
 export function byteLength(data: SendData): number {
-  if (typeof data === 'string') return encoder.encode(data).byteLength;
+  if (typeof data === 'string') return utf8Length(data);
   if (isBlob(data)) return data.size;
   return (data as ArrayBuffer | ArrayBufferView).byteLength;
 }
