@@ -10,12 +10,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
 import { createServer } from 'vite';
+import { watchPage } from './fixtures';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLOSE_TIMEOUT = 1000;
-
-/** Chromium logs this for a socket the server refuses or drops, which the restart scenario does on purpose. */
-const EXPECTED_NETWORK_ERROR = /WebSocket connection to '.*' failed/;
 
 /** A port free a moment ago: Vite then listens on it with strictPort, and its HMR client knows it. */
 function freePort(): Promise<number> {
@@ -50,11 +48,7 @@ const test = base.extend<{ app: Page }, { origin: string }>({
   ],
   app: async ({ page, origin }, use) => {
     const problems: string[] = [];
-    page.on('console', (msg) => {
-      const type = msg.type();
-      if ((type === 'error' || type === 'warning') && !EXPECTED_NETWORK_ERROR.test(msg.text())) problems.push(`${type}: ${msg.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    watchPage(page, problems, { warnings: true });
     await page.goto(origin);
     // The log's placeholder row is written by main.ts: the module graph loaded.
     await expect(page.locator('#log tbody tr')).toHaveCount(1);
@@ -93,6 +87,17 @@ async function lastSeq(page: Page): Promise<number> {
   return (await logRows(page)).reduce((max, row) => Math.max(max, row.seq), 0);
 }
 
+/**
+ * Replaces a number field's value as a user does: select all, type. (Firefox
+ * over WebDriver BiDi types after the existing value on `fill()`.)
+ */
+async function setField(page: Page, selector: string, value: string): Promise<void> {
+  const field = page.locator(selector);
+  await field.selectText();
+  await field.pressSequentially(value);
+  await expect(field).toHaveValue(value);
+}
+
 /** Picks a scenario, connects both sockets, and waits until both are open. */
 async function connect(page: Page, scenario: string): Promise<void> {
   await page.selectOption('#scenario', scenario);
@@ -120,7 +125,7 @@ async function expectReconnect(page: Page, after: number, kind: string, cause: s
 }
 
 test('never-reads: the SDK settles as a timeout within closeTimeout while the native socket stays CLOSING', async ({ app }) => {
-  await app.fill('#closeTimeout', String(CLOSE_TIMEOUT));
+  await setField(app, '#closeTimeout', String(CLOSE_TIMEOUT));
   await connect(app, 'never-reads');
   await app.click('#close');
 
@@ -142,7 +147,7 @@ test('never-reads: the SDK settles as a timeout within closeTimeout while the na
 });
 
 test('inside graphql-ws: on TracedWebSocket the client closes within closeTimeout; on the native socket it still waits', async ({ app }) => {
-  await app.fill('#closeTimeout', String(CLOSE_TIMEOUT));
+  await setField(app, '#closeTimeout', String(CLOSE_TIMEOUT));
   await app.click('#lib-race');
   await expect(app.locator('#lib-traced-state')).toHaveText('closed 1006, not clean', { timeout: 10_000 });
   const traced = Number.parseInt(((await app.locator('#lib-traced-time').textContent()) ?? '').replace(/\D+/g, ''), 10);
@@ -154,8 +159,8 @@ test('inside graphql-ws: on TracedWebSocket the client closes within closeTimeou
 });
 
 test('kill, reset, restart and offline: the SDK reconnects, the native socket does not', async ({ app }) => {
-  await app.fill('#minReconnectDelay', '100');
-  await app.fill('#maxReconnectDelay', '1000');
+  await setField(app, '#minReconnectDelay', '100');
+  await setField(app, '#maxReconnectDelay', '1000');
 
   await connect(app, 'echo');
   let mark = await lastSeq(app);
@@ -187,7 +192,7 @@ test('kill, reset, restart and offline: the SDK reconnects, the native socket do
 });
 
 test('screenshot of a session: clean, slow, reset and timed-out closes', async ({ app }, testInfo) => {
-  await app.fill('#minReconnectDelay', '300');
+  await setField(app, '#minReconnectDelay', '300');
   await connect(app, 'echo');
   await app.click('#close');
   await expect(app.locator('#sdk-state')).toHaveText('CLOSED');

@@ -5,12 +5,26 @@
  */
 import { fileURLToPath } from 'node:url';
 import { test as base, expect, type Page } from '@playwright/test';
+import { engineOf } from './engines.js';
 import { type ScenarioServer, startScenarioServer } from './servers/scenarios.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Console errors Chromium prints for connections that a scenario makes fail on purpose. */
-const EXPECTED_NETWORK_ERRORS = [/WebSocket connection to '.*' failed/, /WebSocket is closed before the connection is established/];
+/**
+ * Collects the page's console errors (and, with `warnings`, its warnings)
+ * and page errors into `into`, except what the engine prints by itself for
+ * connections that a scenario makes fail on purpose (Firefox reports those
+ * as page errors), and what `ignore` matches.
+ */
+export function watchPage(page: Page, into: string[], { warnings = false, ignore = [] as RegExp[] } = {}): void {
+  const expected = [...engineOf(page.context().browser()!.browserType().name()).networkErrors, ...ignore];
+  const unexpected = (text: string) => !expected.some((re) => re.test(text));
+  page.on('console', (msg) => {
+    const type = msg.type();
+    if ((type === 'error' || (warnings && type === 'warning')) && unexpected(msg.text())) into.push(warnings ? `${type}: ${msg.text()}` : msg.text());
+  });
+  page.on('pageerror', (error) => unexpected(error.message) && into.push(`pageerror: ${error.message}`));
+}
 
 export interface HarnessEvent {
   socket: number;
@@ -35,10 +49,7 @@ export const test = base.extend<Fixtures>({
     await use([]);
   },
   harness: async ({ page, server, consoleErrors }, use) => {
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !EXPECTED_NETWORK_ERRORS.some((re) => re.test(msg.text()))) consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+    watchPage(page, consoleErrors);
     await page.goto(`${server.origin}/e2e/pages/harness.html`);
     await use(page);
     expect(consoleErrors, 'console errors on the page').toEqual([]);

@@ -125,6 +125,7 @@ async function roundTrip(b: Bfcache, server: ScenarioServer, options: Record<str
 }
 
 test.describe('back/forward cache, for real', () => {
+  test.skip(({ browserName }) => browserName !== 'chromium', 'launches its own Chromium with the cache switched on and reads its verdicts over CDP; Firefox has its own test below');
   // Each test launches a browser of its own, which takes a while on a busy machine.
   test.describe.configure({ timeout: 60_000 });
   let b: Bfcache | undefined;
