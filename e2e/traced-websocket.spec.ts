@@ -72,3 +72,29 @@ test('against a server that never reads: close fires within closeTimeout, 1006 a
   expect(result.nativeState).toBe(2);
   expect(result.nativeClosed).toBe(false);
 });
+
+test('what the page can observe of the engine: error before an abnormal close, and attempts that follow a failure to the same host', async ({ harness, server }) => {
+  const traces = await harness.evaluate(
+    async ([reject, reset]) => {
+      const T = (window as any).ResilientSocket.TracedWebSocket;
+      const run = (url: string) =>
+        new Promise<any>((resolve) => {
+          const ws = new T(url);
+          ws.addEventListener('close', () => resolve(ws.trace));
+        });
+      const first = await run(reject);
+      const second = await run(reject);
+      const dropped = await run(reset);
+      return { first, second, dropped };
+    },
+    [server.url('reject', { status: 503 }), server.url('reset', { after: 50 })] as const,
+  );
+  // A refused upgrade: the browser fires error, then close 1006.
+  expect(traces.first).toMatchObject({ code: 1006, afterFailureMs: null });
+  expect(traces.first.nativeErrorAt).toBeGreaterThanOrEqual(traces.first.connectAt);
+  // The second attempt to that host began right after the first failed, and says so.
+  expect(traces.second.afterFailureMs).toBeGreaterThanOrEqual(0);
+  expect(traces.second.afterFailureMs).toBeLessThan(5_000);
+  // An open connection whose TCP stream the server drops: neither Chromium nor Firefox fires error.
+  expect(traces.dropped).toMatchObject({ code: 1006, kind: 'abnormal', afterFailureMs: null, nativeErrorAt: null });
+});

@@ -147,6 +147,62 @@ describe('TracedWebSocket: the honest close', () => {
     expect(socket.trace).toMatchObject({ cause: 'connect-timeout' });
   });
 
+  it('nativeErrorAt: when the native socket fired error before an abnormal close; null when it fired none', async () => {
+    const dropped = make();
+    dropped.native.serverOpen();
+    await settle(30);
+    const before = performance.now() + performance.timeOrigin;
+    dropped.native.fail();
+    expect(dropped.socket.trace!.nativeErrorAt).toBe(before);
+    expect(dropped.socket.trace!.closeAt).toBe(before);
+    const clean = make();
+    clean.native.serverOpen();
+    clean.native.serverClose(1012, 'restart', true);
+    expect(clean.socket.trace).toMatchObject({ code: 1012, nativeErrorAt: null });
+    // An error after the close was reported is not the connection's: it is not recorded.
+    const late = make({ closeTimeout: 100 });
+    late.native.serverOpen();
+    late.socket.close();
+    await settle(100);
+    late.native.fail();
+    expect(late.socket.trace).toMatchObject({ kind: 'timeout', nativeErrorAt: null, nativeCode: 1006 });
+  });
+
+  it('afterFailureMs: an attempt soon after a failed connection to the same host says how soon, in its trace and its error', async () => {
+    const first = make();
+    first.native.fail();
+    expect(first.socket.trace!.afterFailureMs).toBeNull();
+    await settle(250);
+    const errors: string[] = [];
+    const second = make({ connectTimeout: 1000 });
+    second.socket.addEventListener('error', (e) => errors.push((e as Event & { error: Error }).error.message));
+    await settle(1000);
+    expect(second.socket.trace).toMatchObject({ cause: 'connect-timeout', afterFailureMs: 250 });
+    expect(errors[0]).toMatch(/began 250 ms after a failed connection to the same host/);
+    // Another host, or one that failed over a minute before, is not held back.
+    const other = new TracedWebSocket('ws://elsewhere.test/', undefined, { WebSocket: FakeWebSocketCtor });
+    FakeWebSocket.last().fail();
+    expect(other.trace!.afterFailureMs).toBeNull();
+    await settle(60_001);
+    const later = make();
+    later.native.fail();
+    expect(later.socket.trace!.afterFailureMs).toBeNull();
+    // One that opens has none, whatever came before.
+    const opened = make();
+    opened.native.serverOpen();
+    opened.socket.terminate();
+    expect(opened.socket.trace!.afterFailureMs).toBeNull();
+  });
+
+  it('afterFailureMs: a close this page asked for before the open is no failure of the host', async () => {
+    const first = make();
+    first.socket.close();
+    await settle(2000);
+    const second = make();
+    second.native.fail();
+    expect(second.socket.trace!.afterFailureMs).toBeNull();
+  });
+
   it('with() binds options into a subclass that constructs with (url, protocols) only', async () => {
     const Bound = TracedWebSocket.with({ closeTimeout: 100, WebSocket: FakeWebSocketCtor });
     const socket = new Bound(URL, 'chat');

@@ -16,6 +16,7 @@ import { ABANDONED_SOFT_LIMIT, abandon, abandonedSockets } from './abandoned.js'
 import { type CloseCause, classifyClose } from './close-info.js';
 import { now } from './clock.js';
 import { SocketError } from './errors.js';
+import { hostOf, noteFailure, sinceFailure } from './failures.js';
 import {
   type SendData,
   type SocketBinaryType,
@@ -151,6 +152,10 @@ export class TracedWebSocket extends EventTarget {
   /** Uncounts the native socket from the page's abandoned sockets, once its browser close fires. */
   private release: (() => void) | null = null;
   private record: CloseTrace | null = null;
+  /** Ms since a connection to the same host failed in this page, when this attempt started; `null`: none within a minute. */
+  private readonly afterFailure: number | null;
+  /** When the native socket fired `error`. */
+  private errorAt: number | null = null;
   private readonly hooks: ConnectionHooks | null;
   private readonly closeTimeout: number;
   private readonly redact: boolean | ((url: string) => string);
@@ -174,6 +179,7 @@ export class TracedWebSocket extends EventTarget {
     const list = protocols === undefined ? [] : normalizeProtocols(protocols);
     this.connectAt = target.startedAt;
     this.href = 'url' in target ? target.url : '';
+    this.afterFailure = sinceFailure(hostOf(this.href), this.connectAt);
     let failure: SocketError | null = null;
     let cause: CloseCause = 'url';
     if ('error' in target) {
@@ -213,7 +219,11 @@ export class TracedWebSocket extends EventTarget {
     this.cancelConnectTimer = startTimer(left, () => {
       this.cancelConnectTimer = undefined;
       if (this.state !== 'connecting') return;
-      this.fail(new SocketError('connect-timeout', `The connection did not open within connectTimeout (${settings.connectTimeout} ms)`, this.connection));
+      const held =
+        this.afterFailure === null
+          ? ''
+          : `; it began ${Math.round(this.afterFailure)} ms after a failed connection to the same host, and a browser may hold such a connection back (Firefox does), so it may never have reached the server`;
+      this.fail(new SocketError('connect-timeout', `The connection did not open within connectTimeout (${settings.connectTimeout} ms)${held}`, this.connection));
       this.requestClose(1000, 'connect timeout', 'connect-timeout', false);
     });
   }
@@ -347,6 +357,7 @@ export class TracedWebSocket extends EventTarget {
         this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data, origin: (event as MessageEvent).origin }));
         return;
       case 'error':
+        if (this.state !== 'closed') this.errorAt ??= now();
         // An error after this page asked to close is the close itself (Chrome fires one
         // for close() during CONNECTING); after the close was reported it is noise.
         if (this.closeRequestedAt === null && this.state !== 'closed') this.fail(this.failure());
@@ -419,6 +430,9 @@ export class TracedWebSocket extends EventTarget {
     const requested = this.requestedCause;
     const classified = classifyClose({ code, wasClean, requestedByClient: requested !== null, timedOut });
     const requestedAt = this.closeRequestedAt;
+    const opened = this.openAt !== null;
+    // A connection that never opened, other than one this page gave up before its time, failed: later attempts to its host may be held back.
+    if (!opened && this.native && (requested === null || requested === 'connect-timeout')) noteFailure(hostOf(this.href), closeAt);
     this.record = {
       code,
       codeName: classified.codeName,
@@ -438,6 +452,8 @@ export class TracedWebSocket extends EventTarget {
       closeRequestedAt: requestedAt,
       closeAt,
       ...nativeClose(requestedAt, nativeCloseAt, code, wasClean),
+      nativeErrorAt: this.errorAt,
+      afterFailureMs: opened ? null : this.afterFailure,
       abandonedSockets: abandonedNow,
     };
     // The supervisor first: it decides what follows before the reconnect engine hears of the close.

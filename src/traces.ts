@@ -29,6 +29,25 @@ export interface CloseTrace extends CloseInfo {
   /** `wasClean` of the browser's own `close` event, or `null` while it has not fired. */
   readonly nativeWasClean: boolean | null;
   /**
+   * When the native socket fired `error`, or `null` if it did not (before
+   * the close was reported). Chromium and Firefox fire `error` before the
+   * close of a connection that fails to open, and none when an open
+   * connection drops. WebKitGTK turns a server's 1012, 1013 and 1014 into
+   * an `error` and a 1006, so a 1006 whose `nativeErrorAt` is within a few
+   * ms of `closeAt`, on an open connection nobody asked to close, may be a
+   * server's close whose code the engine hid.
+   */
+  readonly nativeErrorAt: number | null;
+  /**
+   * For an attempt that never opened: ms from the last failed connection to
+   * the same host and port in this page (any socket) to the start of this
+   * attempt, when that was within a minute; else `null`. Browsers may hold
+   * such an attempt back before sending anything (Firefox: 200–400 ms after
+   * the first failure, longer after more), so a `connect-timeout` with a
+   * value here may never have reached the server.
+   */
+  readonly afterFailureMs: number | null;
+  /**
    * Native sockets the SDK had abandoned in this page (any instance) whose
    * browser close had not fired yet, when this connection ended. High
    * counts (from 32) slow attempts down; near 255 Chromium refuses new sockets.

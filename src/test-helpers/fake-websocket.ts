@@ -4,6 +4,7 @@
  * fires `error` then `close` 1006, not clean) and records what the client
  * did (`sent`, `closeCalls`).
  */
+import { forgetFailures } from '../failures.js';
 import { afterEach, beforeEach, vi } from 'vitest';
 import type { WebSocketConstructor } from '../options.js';
 
@@ -158,6 +159,7 @@ export function useFakeWorld(): void {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: [...FAKE_TIMERS.toFake] });
     FakeWebSocket.reset();
+    forgetFailures();
   });
   afterEach(() => {
     FakeWebSocket.reset();
