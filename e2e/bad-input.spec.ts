@@ -33,6 +33,8 @@ for (const c of cases) {
       [c.run, server.url('echo')] as const,
     );
     expect(thrown?.name).toBe(c.name);
+    // As the native WebSocket: a URL, sub-protocol or reason it refuses is a DOMException.
+    expect(thrown?.isDOMException).toBe(c.name === 'SyntaxError');
     for (const m of c.mentions) expect(thrown?.message).toContain(m);
     for (const h of c.hides ?? []) expect(thrown?.message).not.toContain(h);
     // Nothing was started: no connection reached the server.
@@ -65,7 +67,7 @@ test('close() refuses codes a page may not send, and long reasons, without losin
   ]);
   expect(result.errors[0].message).toContain('1001');
   expect(result.errors[1].message).toContain('1006');
-  expect(result.errors[3]).toMatchObject({ name: 'SyntaxError' });
+  expect(result.errors[3]).toMatchObject({ name: 'SyntaxError', isDOMException: true });
   expect(result.errors[3].message).toContain('124 bytes');
   expect(result.state).toBe('connecting');
   // The rejected calls changed nothing: both messages are sent, in order, on open.

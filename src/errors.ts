@@ -1,6 +1,7 @@
 /**
  * Errors. Bad input throws the built-in class a browser would throw
- * (`SyntaxError`, `RangeError`, `TypeError`, `DOMException`); faults at run
+ * (`RangeError`, `TypeError`, and `DOMException` `SyntaxError` or
+ * `InvalidAccessError`, as the WebSocket constructor and close() do); faults at run
  * time are emitted as a {@link SocketError} on the `error` event, never thrown.
  *
  * @module
@@ -50,6 +51,11 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
   if (value !== null && typeof value === 'object') return Object.prototype.toString.call(value);
   return String(value);
+}
+
+/** The `DOMException` a browser throws for a URL, sub-protocol or close reason it refuses. */
+export function syntaxError(message: string): DOMException {
+  return new DOMException(message, 'SyntaxError');
 }
 
 /** The `DOMException` a browser throws for a close code it refuses. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { CloseInfo } from './close-info.js';
-import { describe, invalidAccess } from './errors.js';
+import { describe, invalidAccess, syntaxError } from './errors.js';
 import { toDomString, utf8Length } from './webidl.js';
 
 /** The binary types a WebSocket accepts (declared here so that the types need no DOM lib). */
@@ -330,15 +330,15 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * (WebIDL `(DOMString or sequence<DOMString>)`): an iterable (an array, a
  * Set) gives one string per item, anything else one string (`1` → "1");
  * each must be an RFC 7230 token, with no duplicates.
- * @throws SyntaxError naming the sub-protocol refused; TypeError where conversion throws (a Symbol).
+ * @throws DOMException `SyntaxError` naming the sub-protocol refused; TypeError where conversion throws (a Symbol).
  */
 export function normalizeProtocols(value: unknown): string[] {
   const iterable = value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
   const list = iterable ? Array.from(value as Iterable<unknown>, toDomString) : [toDomString(value)];
   const seen = new Set<string>();
   for (const p of list) {
-    if (!TOKEN.test(p)) throw new SyntaxError(`The \`protocols\` option has an invalid sub-protocol ${describe(p)}`);
-    if (seen.has(p)) throw new SyntaxError(`The \`protocols\` option has the sub-protocol ${describe(p)} twice`);
+    if (!TOKEN.test(p)) throw syntaxError(`The \`protocols\` option has an invalid sub-protocol ${describe(p)}`);
+    if (seen.has(p)) throw syntaxError(`The \`protocols\` option has the sub-protocol ${describe(p)} twice`);
     seen.add(p);
   }
   return list;
@@ -365,7 +365,7 @@ export function clampCloseCode(code: unknown): number {
  * Converts and validates the arguments of `close(code?, reason?)` exactly as
  * `WebSocket.close()` does.
  * @throws DOMException `InvalidAccessError` for a code other than 1000 or 3000–4999;
- *   SyntaxError for a reason over 123 UTF-8 bytes; TypeError where conversion throws.
+ *   DOMException `SyntaxError` for a reason over 123 UTF-8 bytes; TypeError where conversion throws.
  */
 export function normalizeCloseArgs(code: unknown, reason: unknown): { code: number | undefined; reason: string } {
   const converted = code === undefined ? undefined : clampCloseCode(code);
@@ -376,7 +376,7 @@ export function normalizeCloseArgs(code: unknown, reason: unknown): { code: numb
   const text = reason === undefined ? '' : toDomString(reason);
   const bytes = utf8Length(text);
   if (bytes > 123) {
-    throw new SyntaxError(`The close \`reason\` must be at most 123 UTF-8 bytes, got ${bytes} bytes: ${describe(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
+    throw syntaxError(`The close \`reason\` must be at most 123 UTF-8 bytes, got ${bytes} bytes: ${describe(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`);
   }
   return { code: converted, reason: text };
 }
@@ -466,7 +466,7 @@ export function normalizeTracedOptions(options: TracedWebSocketOptions | undefin
  * Applies the defaults to `options` and validates every value.
  * @throws TypeError for an unknown key or a value of the wrong type.
  * @throws RangeError for a negative, non-finite or too long duration or count.
- * @throws SyntaxError for an invalid sub-protocol.
+ * @throws DOMException `SyntaxError` for an invalid sub-protocol.
  */
 export function normalizeOptions(options: Options | undefined, defaultPolicy: ReconnectPolicy): Settings {
   if (options === undefined) options = {};

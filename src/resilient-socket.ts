@@ -100,8 +100,8 @@ export class ResilientSocket {
    * connects as soon as it is online.
    * @param url a `ws:`/`wss:` URL (relative and `http(s):` URLs resolve as in `new WebSocket`),
    *   or a function returning one, or a Promise of one, before each attempt.
-   * @throws SyntaxError for a malformed or non-ws(s) URL.
-   * @throws TypeError, RangeError or SyntaxError for an invalid option, naming it and its value.
+   * @throws DOMException `SyntaxError` for a malformed or non-ws(s) URL.
+   * @throws TypeError, RangeError or DOMException `SyntaxError` for an invalid option, naming it and its value.
    */
   constructor(url: UrlProvider, options?: Options) {
     if (typeof url === 'function') {
@@ -241,7 +241,7 @@ export class ResilientSocket {
    *
    * @param code 1000 or 3000–4999, as `WebSocket.close()`.
    * @param reason at most 123 UTF-8 bytes.
-   * @throws DOMException `InvalidAccessError` for any other code; SyntaxError for a longer reason.
+   * @throws DOMException `InvalidAccessError` for any other code; DOMException `SyntaxError` for a longer reason.
    */
   close(code?: number, reason?: string): Promise<CloseInfo> {
     const args = normalizeCloseArgs(code, reason);

@@ -164,7 +164,7 @@ export class TracedWebSocket extends EventTarget {
   /**
    * Connects at once, as `new WebSocket(url, protocols)` does.
    * @param options `closeTimeout`, `connectTimeout`, `redactUrl`, `WebSocket` (see {@link TracedWebSocketOptions}).
-   * @throws SyntaxError for a URL or sub-protocol the browser refuses; TypeError or RangeError for a bad option.
+   * @throws DOMException `SyntaxError` for a URL or sub-protocol the browser refuses; TypeError or RangeError for a bad option.
    */
   constructor(url: string | URL, protocols?: string | string[], options?: TracedWebSocketOptions) {
     super();
@@ -285,7 +285,7 @@ export class TracedWebSocket extends EventTarget {
    * As `WebSocket.close()`, with the same validation. Waits up to
    * `closeTimeout` for the server's Close echo; then the socket is CLOSED
    * and `close` fires with 1006, not clean, and a trace of kind `timeout`.
-   * @throws DOMException `InvalidAccessError` for a code other than 1000 or 3000–4999; SyntaxError for a reason over 123 bytes.
+   * @throws DOMException `InvalidAccessError` for a code other than 1000 or 3000–4999; DOMException `SyntaxError` for a reason over 123 bytes.
    */
   close(code?: number, reason?: string): void {
     const args = normalizeCloseArgs(code, reason);

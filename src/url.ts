@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { describe } from './errors.js';
+import { describe, syntaxError } from './errors.js';
 import { redactUrl } from './redact.js';
 
 export { redactUrl };
@@ -17,11 +17,11 @@ export { redactUrl };
  * Messages never quote the URL as given: tokens live in its query,
  * fragment and credentials, and error messages end up in error trackers.
  * They name the problem, and show the URL redacted where that helps.
- * @throws SyntaxError saying what is wrong.
+ * @throws DOMException `SyntaxError` saying what is wrong.
  */
 export function parseSocketUrl(input: unknown): string {
   if (typeof input !== 'string' && !(input instanceof URL)) {
-    throw new SyntaxError(`The \`url\` must be a string or a URL, got ${describe(input)}`);
+    throw syntaxError(`The \`url\` must be a string or a URL, got ${describe(input)}`);
   }
   const text = String(input);
   const base = (globalThis as { location?: { href?: string } }).location?.href;
@@ -30,15 +30,15 @@ export function parseSocketUrl(input: unknown): string {
     url = new URL(text, base);
   } catch {
     const why = text === '' ? 'it is empty' : base === undefined ? 'it is not absolute, and there is no page to resolve it against' : 'it cannot be parsed';
-    throw new SyntaxError(`The \`url\` is not a valid URL: ${why} (the value is not shown, as it may hold a secret)`);
+    throw syntaxError(`The \`url\` is not a valid URL: ${why} (the value is not shown, as it may hold a secret)`);
   }
   if (url.protocol === 'http:') url.protocol = 'ws:';
   else if (url.protocol === 'https:') url.protocol = 'wss:';
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
-    throw new SyntaxError(`The \`url\` ${describe(redactUrl(url.href))} (redacted) has the scheme "${url.protocol}"; only ws: and wss: (or http: and https:) are allowed`);
+    throw syntaxError(`The \`url\` ${describe(redactUrl(url.href))} (redacted) has the scheme "${url.protocol}"; only ws: and wss: (or http: and https:) are allowed`);
   }
   if (url.hash !== '' || text.endsWith('#')) {
-    throw new SyntaxError(`The \`url\` ${describe(redactUrl(url.href))} (redacted) has a fragment, which a WebSocket URL must not have`);
+    throw syntaxError(`The \`url\` ${describe(redactUrl(url.href))} (redacted) has a fragment, which a WebSocket URL must not have`);
   }
   return url.href;
 }
