@@ -255,6 +255,38 @@ export function tables(r) {
       notes: [`ESM: ${r.sizes.how.esm}.`, `IIFE: ${r.sizes.how.iife}.`, `gzip: ${r.sizes.how.gzip}.`],
     });
   }
+  if (r.engines) {
+    const rows = [];
+    for (const e of r.engines) {
+      for (const s of e.closeLatency) {
+        for (const [client, c] of Object.entries(s.clients)) {
+          const a = /** @type {any} */ (c);
+          if (a.skipped) {
+            rows.push([`${e.engine} ${e.version}`, `close: ${s.name}`, client, '—', '—', 'skipped in --quick (60 s)', '—']);
+            continue;
+          }
+          if (a.of === 0) {
+            rows.push([`${e.engine} ${e.version}`, `close: ${s.name}`, client, '—', '—', `could not run: ${a.errors.join('; ') || 'no trial'}`, '—']);
+            continue;
+          }
+          const reported = Object.entries(a.reported).map(([k, n]) => (Object.keys(a.reported).length > 1 ? `${k} ×${n}` : k)).join(', ');
+          rows.push([`${e.engine} ${e.version}`, `close: ${s.name}`, client, fmtMs(a.latencyMs.median), fmtMs(a.latencyMs.p95), reported, `${a.truthful}/${a.of}${a.truthful < a.of ? ' ✗' : ''}`]);
+        }
+      }
+      for (const d of e.detection.results) {
+        rows.push([`${e.engine} ${e.version}`, 'dead peer (/silent)', d.label, d.detected ? fmtMs(d.detectedMs.median) : 'never', d.detected ? fmtMs(d.detectedMs.p95) : 'never', `${d.detected}/${d.of} within ${e.detection.windowMs / 1000} s`, '—']);
+      }
+    }
+    out.push({
+      title: '7. Engines: the SDK and the native socket in Chromium and Firefox',
+      head: ['engine', 'measure', 'client', 'median', 'p95', 'reported', 'truthful'],
+      rows,
+      notes: [
+        'Measured as in tables 1 and 2, in each engine; the native never-reads close is the engine\'s own closing-handshake timeout.',
+        `Trials: ${r.meta.settings.engineTrials} per scenario, ${r.meta.settings.engineLongTrials} for the native never-reads wait${r.meta.mode === 'quick' ? ' (Chromium\'s 60 s wait skipped in --quick; both engines at once in --quick, one after the other in the full run)' : ', one engine after the other'}.`,
+      ],
+    });
+  }
   return out;
 }
 

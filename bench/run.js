@@ -2,7 +2,8 @@
 /**
  * `npm run bench [-- --quick]`: resilient-socket side by side with the
  * native WebSocket, reconnecting-websocket and partysocket, in one run, in
- * real Chromium (and in Node for the storm).
+ * real Chromium (and in Node for the storm), and the SDK beside the native
+ * socket in Chromium and Firefox (table 7).
  *
  * Full run: bench/results/latest.json, latest.md, close-latency.svg and
  * storm.svg. `--quick` (the CI smoke run, under two minutes) uses fewer trials
@@ -19,6 +20,7 @@ import { launch } from './lib/browser.js';
 import { PEERS, SDK_VERSION, buildPageBundles, ensureSdkBuild } from './lib/bundles.js';
 import { LONG_WAIT, runShortTrials, startLongWaits, summarizeCloseLatency } from './lib/close-latency.js';
 import { measureDetection } from './lib/detection.js';
+import { measureEngines } from './lib/engines.js';
 import { RESULTS, ROOT, round } from './lib/env.js';
 import { begin, done, elapsedSeconds, progress } from './lib/progress.js';
 import { measureRecovery } from './lib/recovery.js';
@@ -58,6 +60,9 @@ const SETTINGS = quick
       // Past 32 abandoned sockets the SDK slows its attempts: 40 cycles show it (about 12 s).
       soakNeverReads: 40,
       soakNeverReadsLimitMs: 25_000,
+      engineTrials: 2,
+      engineLongTrials: 1,
+      engineWindowMs: 3_000,
     }
   : {
       closeTrials: 15,
@@ -78,6 +83,9 @@ const SETTINGS = quick
       // Enough to exhaust Chromium's pool (about 255) if nothing slowed down; the limit stops the phase.
       soakNeverReads: 300,
       soakNeverReadsLimitMs: 120_000,
+      engineTrials: 5,
+      engineLongTrials: 3,
+      engineWindowMs: 10_000,
     };
 
 function gitDescribe() {
@@ -168,6 +176,16 @@ async function main() {
       progress: (s) => progress(s + bg()),
     });
 
+    begin('7. engines: the SDK and the native socket in Chromium and Firefox');
+    results.engines = await measureEngines({
+      server,
+      quick,
+      trials: SETTINGS.engineTrials,
+      longTrials: SETTINGS.engineLongTrials,
+      windowMs: SETTINGS.engineWindowMs,
+      progress: (s) => progress(s + bg()),
+    });
+
     let long = null;
     if (longWaits) {
       begin('1. close latency: waiting for the last 60 s waits');
@@ -211,6 +229,7 @@ async function main() {
     throughput: results.throughput,
     storm: results.storm,
     soak: results.soak,
+    engines: results.engines,
     sizes: results.sizes,
   };
   mkdirSync(RESULTS, { recursive: true });

@@ -1,17 +1,24 @@
 // @ts-check
 /**
- * Chromium for the bench: launch, bench pages, and the offset between the
- * page's clock and Node's.
+ * The bench's browsers (the e2e tests' own, see e2e/browser.js): launch,
+ * bench pages, and the offset between the page's clock and Node's.
  */
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { BENCH, launchOptions, now } from './env.js';
+import { launch as launchEngine } from '../../e2e/browser.js';
+import { BENCH, now } from './env.js';
 
-/** Console errors Chromium prints for connections a scenario makes fail on purpose. */
-const EXPECTED = [/WebSocket connection to '.*' failed/, /WebSocket is closed before the connection is established/, /ERR_CONNECTION_REFUSED/];
+/** Errors Chromium and Firefox print for connections a scenario makes fail on purpose. */
+const EXPECTED = [
+  /WebSocket connection to '.*' failed/,
+  /WebSocket is closed before the connection is established/,
+  /ERR_CONNECTION_REFUSED/,
+  /can.t establish a connection to the server/,
+  /was interrupted while the page was loading/,
+];
 
-export async function launch() {
-  return chromium.launch(launchOptions());
+/** Chromium, or `engine`. @param {import('../../e2e/browser.js').Engine} [engine] */
+export async function launch(engine = 'chromium') {
+  return launchEngine(engine);
 }
 
 /**
@@ -24,7 +31,9 @@ export async function openBenchPage(context, origin, { instrument = false } = {}
   const page = await context.newPage();
   /** @type {string[]} */
   const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('pageerror', (error) => {
+    if (!EXPECTED.some((re) => re.test(error.message))) errors.push(error.message);
+  });
   page.on('console', (msg) => {
     if (msg.type() === 'error' && !EXPECTED.some((re) => re.test(msg.text()))) errors.push(msg.text());
   });

@@ -137,21 +137,21 @@ function serverInitiated(page, client, url, limitMs) {
  */
 
 /**
- * Starts the long never-reads trials of native and reconnecting-websocket,
- * each in its own page, all at once. Returns a promise of their trials.
- * @param {{ context: import('@playwright/test').BrowserContext, server: any, trials: number, onDone?: () => void }} o
+ * Starts the long never-reads trials of native and reconnecting-websocket
+ * (or of `clients`), each in its own page, all at once. Returns a promise of their trials.
+ * @param {{ context: import('@playwright/test').BrowserContext, server: any, trials: number, onDone?: () => void, clients?: readonly string[] }} o
  * @returns {Promise<Record<string, Trial[]>>}
  */
-export async function startLongWaits({ context, server, trials, onDone }) {
+export async function startLongWaits({ context, server, trials, onDone, clients = LONG_WAIT }) {
   const truth = SCENARIOS[0].truth;
   const jobs = [];
-  for (const client of LONG_WAIT) {
+  for (const client of clients) {
     for (let t = 0; t < trials; t++) {
       jobs.push(
         (async () => {
           const page = await openBenchPage(context, server.origin);
           try {
-            const url = server.wsUrl('never-reads', { id: `long-${client}-${t}` });
+            const url = server.wsUrl('never-reads', { id: `long-${client}-${t}-${Math.random().toString(36).slice(2, 8)}` });
             const r = await withTimeout(clientInitiated(page, client, url, LONG_LIMIT_MS), LONG_LIMIT_MS + 15_000, `long wait ${client}`);
             onDone?.();
             return { client, trial: toTrial(r, truth) };
@@ -186,25 +186,27 @@ function toTrial(r, truth, latency = r.latencyMs ?? null) {
 }
 
 /**
- * Runs the short trials: one page per client, the four at once; in each,
- * trials × scenarios in turn. Native and reconnecting-websocket skip
- * never-reads here (see {@link startLongWaits}).
- * @param {{ context: import('@playwright/test').BrowserContext, server: any, trials: number, progress: (s: string) => void }} o
+ * Runs the short trials: one page per client, the four (or `clients`) at
+ * once; in each, trials × scenarios in turn. Native and
+ * reconnecting-websocket skip never-reads here (see {@link startLongWaits}).
+ * @param {{ context: import('@playwright/test').BrowserContext, server: any, trials: number, progress: (s: string) => void, clients?: readonly string[] }} o
  * @returns {Promise<Record<string, Record<string, Trial[]>>>} scenario → client → trials
  */
-export async function runShortTrials({ context, server, trials, progress }) {
+export async function runShortTrials({ context, server, trials, progress, clients = CLIENTS }) {
   /** @type {Record<string, Record<string, Trial[]>>} */
   const out = Object.fromEntries(SCENARIOS.map((s) => [s.name, {}]));
   let done = 0;
-  const total = CLIENTS.reduce((n, c) => n + trials * SCENARIOS.filter((s) => !(s.name === 'never-reads' && LONG_WAIT.includes(c))).length, 0);
+  // Ids are unique per run, so that runs in several browsers can share the server.
+  const run = Math.random().toString(36).slice(2, 8);
+  const total = clients.reduce((n, c) => n + trials * SCENARIOS.filter((s) => !(s.name === 'never-reads' && LONG_WAIT.includes(c))).length, 0);
   await Promise.all(
-    CLIENTS.map(async (client) => {
+    clients.map(async (client) => {
       const page = await openBenchPage(context, server.origin);
       try {
         for (let t = 0; t < trials; t++) {
           for (const s of SCENARIOS) {
             if (s.name === 'never-reads' && LONG_WAIT.includes(client)) continue;
-            const id = `${client}-${s.name}-${t}`;
+            const id = `${client}-${s.name}-${t}-${run}`;
             const url = server.wsUrl(s.path, { ...s.params, id });
             /** @type {Trial} */
             let trial;
@@ -235,15 +237,16 @@ export async function runShortTrials({ context, server, trials, progress }) {
  * Summarises trials: latency median/p95, what was reported, and how often it was true.
  * @param {Record<string, Record<string, Trial[]>>} short
  * @param {Record<string, Trial[]> | null} long null in --quick
+ * @param {readonly string[]} [clientList] the clients measured
  */
-export function summarizeCloseLatency(short, long) {
+export function summarizeCloseLatency(short, long, clientList = CLIENTS) {
   return SCENARIOS.map((s) => {
     /** @type {Record<string, any>} */
     const clients = {};
-    for (const client of CLIENTS) {
+    for (const client of clientList) {
       const isLong = s.name === 'never-reads' && LONG_WAIT.includes(client);
-      if (isLong && !long) {
-        clients[client] = { skipped: 'skipped in --quick (waits for the browser\'s 60 s closing handshake timeout)', latencyMs: summarize([]), trials: [] };
+      if (isLong && !long?.[client]) {
+        clients[client] = { skipped: 'skipped in --quick (waits for the browser\'s own closing handshake timeout: 60 s in Chromium)', latencyMs: summarize([]), trials: [] };
         continue;
       }
       const trials = (isLong ? long?.[client] : short[s.name][client]) ?? [];
@@ -264,7 +267,7 @@ export function summarizeCloseLatency(short, long) {
       };
     }
     const nativeMedian = clients.native?.latencyMs?.median ?? null;
-    for (const client of CLIENTS) clients[client].ratioToNative = ratio(clients[client].latencyMs.median, nativeMedian);
+    for (const client of clientList) clients[client].ratioToNative = ratio(clients[client].latencyMs.median, nativeMedian);
     return { name: s.name, initiator: s.initiator, description: s.description, truth: s.truth, clients };
   });
 }

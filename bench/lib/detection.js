@@ -40,10 +40,9 @@ export function detectionConfigs(quick) {
 }
 
 /**
- * @param {{ context: import('@playwright/test').BrowserContext, server: any, quick: boolean, trials: number, windowMs: number, progress: (s: string) => void }} o
+ * @param {{ context: import('@playwright/test').BrowserContext, server: any, quick: boolean, trials: number, windowMs: number, progress: (s: string) => void, configs?: DetectionConfig[] }} o
  */
-export async function measureDetection({ context, server, quick, trials, windowMs, progress }) {
-  const configs = detectionConfigs(quick);
+export async function measureDetection({ context, server, quick, trials, windowMs, progress, configs = detectionConfigs(quick) }) {
   const started = Date.now();
   const ticker = setInterval(() => progress(`${Math.round((Date.now() - started) / 1000)} s of a ${windowMs / 1000} s window, ${configs.length} configurations × ${trials} sockets`), 500);
   try {
