@@ -22,15 +22,17 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 /**
- * Budgets in bytes: the sizes measured when they were set, plus about 3 %
- * (esm 42,226 / 12,591 B; cdn 42,369 / 12,736 B). Raise one only with a
- * reason in the commit that does it.
+ * Budgets in bytes: the sizes measured when they were set, plus about 2 %
+ * (esm 43,199 / 13,027 B; cdn 43,329 / 13,082 B; traced 14,082 / 5,281 B,
+ * with the engine observations in every trace: nativeErrorAt, afterFailureMs
+ * and the page-wide record of failed hosts). Raise one only with a reason in
+ * the commit that does it.
  */
 export const BUDGETS = {
-  esm: { min: 43_400, gzip: 12_950 },
-  cdn: { min: 43_600, gzip: 13_100 },
-  // TracedWebSocket alone, as an app that imports nothing else bundles it (measured 13,379 / 5,005 B).
-  traced: { min: 13_800, gzip: 5_150 },
+  esm: { min: 44_000, gzip: 13_300 },
+  cdn: { min: 44_200, gzip: 13_350 },
+  // TracedWebSocket alone, as an app that imports nothing else bundles it.
+  traced: { min: 14_400, gzip: 5_400 },
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -181,7 +181,7 @@ describe('TracedWebSocket: the honest close', () => {
     second.socket.addEventListener('error', (e) => errors.push((e as Event & { error: Error }).error.message));
     await settle(1000);
     expect(second.socket.trace).toMatchObject({ cause: 'connect-timeout', afterFailureMs: 250 });
-    expect(errors[0]).toMatch(/began 250 ms after a failed connection to the same host/);
+    expect(errors[0]).toMatch(/began 250 ms after a failed connection to this host/);
     // Another host, or one that failed over a minute before, is not held back.
     const other = new TracedWebSocket('ws://elsewhere.test/', undefined, { WebSocket: FakeWebSocketCtor });
     FakeWebSocket.last().fail();

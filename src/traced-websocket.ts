@@ -219,10 +219,8 @@ export class TracedWebSocket extends EventTarget {
     this.cancelConnectTimer = startTimer(left, () => {
       this.cancelConnectTimer = undefined;
       if (this.state !== 'connecting') return;
-      const held =
-        this.afterFailure === null
-          ? ''
-          : `; it began ${Math.round(this.afterFailure)} ms after a failed connection to the same host, and a browser may hold such a connection back (Firefox does), so it may never have reached the server`;
+      // Firefox holds back a connection to a host that just failed: this one may never have left the browser.
+      const held = this.afterFailure === null ? '' : `; it began ${Math.round(this.afterFailure)} ms after a failed connection to this host, which the browser may have held it back for`;
       this.fail(new SocketError('connect-timeout', `The connection did not open within connectTimeout (${settings.connectTimeout} ms)${held}`, this.connection));
       this.requestClose(1000, 'connect timeout', 'connect-timeout', false);
     });
