@@ -125,7 +125,7 @@ async function roundTrip(b: Bfcache, server: ScenarioServer, options: Record<str
 }
 
 test.describe('back/forward cache, for real', () => {
-  test.skip(({ browserName }) => browserName !== 'chromium', 'launches its own Chromium with the cache switched on and reads its verdicts over CDP; Firefox has its own test below');
+  test.skip(({ browserName }) => browserName !== 'chromium', 'launches its own Chromium with the cache switched on and reads its verdicts over CDP; Firefox has its own test below (it does not cache such a page)');
   // Each test launches a browser of its own, which takes a while on a busy machine.
   test.describe.configure({ timeout: 60_000 });
   let b: Bfcache | undefined;
@@ -335,6 +335,33 @@ async function startSlowHandshakeServer(delayMs: number) {
     },
   };
 }
+
+test('Firefox: a page with an open WebSocket is not put in the back/forward cache; back, it loads anew and the SDK connects afresh', async ({ browserName, context }) => {
+  test.skip(browserName !== 'firefox', 'Chromium caches such a page: see "back/forward cache, for real" above');
+  // As the shared server, but HTML pages are `no-cache` instead of `no-store`, which would keep any page out.
+  const server = await startScenarioServer({ root: ROOT, headers: { 'cache-control': 'no-cache' } });
+  try {
+    await context.addInitScript(recordTransitions);
+    const page = await context.newPage();
+    const b: Bfcache = { browser: context.browser()!, context, page, cdp: null, notUsed: [], navigations: [], consoleErrors: [], networkErrors: [] };
+    const { sameDocument, transitions, liveOnB } = await roundTrip(b, server);
+    // Not cached: a new document, and pagehide said so.
+    expect(sameDocument).toBe(false);
+    expect(transitions.filter((t) => t.path.endsWith('/harness.html')).map((t) => [t.type, t.persisted])).toEqual([
+      ['pageshow', false],
+      ['pagehide', false],
+      ['pageshow', false],
+    ]);
+    // The unload ended page A's connection before page B was done; the new document has its own.
+    expect(liveOnB).toBe(0);
+    await page.evaluate((u) => (window as any).make(u), server.url('echo'));
+    await waitForEvents(page, 'open');
+    expect(server.router.accepted('echo')).toBe(2);
+    await page.evaluate(() => (window as any).sockets[0].close());
+  } finally {
+    await server.stop();
+  }
+});
 
 test('setOffline toggled 5 times, some during a connection attempt: ends open with one live connection, states consistent', async ({ harness, server, context }) => {
   // The SDK's socket goes to a server whose handshakes take 250 ms, so that offline can land mid-attempt.

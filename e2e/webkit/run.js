@@ -22,13 +22,13 @@ const TEST_TIMEOUT_MS = 60_000;
 /**
  * @typedef {Awaited<ReturnType<typeof startScenarioServer>>} ScenarioServer
  * @typedef {{ browser: WebKitBrowser, server: ScenarioServer, note: (name: string, value: unknown) => void }} Context
- * @typedef {{ title: string, run: (context: Context) => Promise<void> }} Spec
+ * @typedef {{ title: string, run: (context: Context) => Promise<void>, headers?: Record<string, string> }} Spec
  */
 
 /** @type {Spec[]} */
 const specs = [];
-/** @param {string} title @param {Spec['run']} run */
-const test = (title, run) => specs.push({ title, run });
+/** @param {string} title @param {Spec['run']} run @param {Record<string, string>} [headers] the scenario server's extra response headers */
+const test = (title, run, headers) => specs.push({ title, run, headers });
 
 /**
  * Waits in the page until `count` harness events of `type` have been recorded for socket 0, and returns them.
@@ -231,6 +231,40 @@ test('offline closes at once and spends no retries; online reconnects at once', 
   await browser.evaluate(() => /** @type {any} */ (window).sockets[0].close());
 });
 
+test(
+  'back/forward cache: the page is restored; the SDK closed on pagehide and reconnects on pageshow',
+  async ({ browser, server, note }) => {
+    await browser.evaluate((u) => /** @type {any} */ (window).make(u), server.url('echo'));
+    await waitForEvents(browser, 'open');
+    await browser.evaluate(() => {
+      const w = /** @type {any} */ (window);
+      w.marker = 'before';
+      w.transitions = [];
+      for (const type of ['pagehide', 'pageshow']) window.addEventListener(type, (e) => w.transitions.push(`${type} ${/** @type {PageTransitionEvent} */ (e).persisted}`));
+    });
+    await browser.navigate(`${server.origin}/e2e/pages/lifecycle-b.html`);
+    const away = Date.now();
+    while (server.router.live('echo') > 0 && Date.now() - away < 2000) await new Promise((r) => setTimeout(r, 10));
+    note('server-side connections while on page B', server.router.live('echo'));
+    assert.equal(server.router.live('echo'), 0);
+    await browser.send('POST', '/back', {});
+    const result = await browser.evaluate(async () => {
+      const w = /** @type {any} */ (window);
+      for (let i = 0; i < 500 && w.eventsOf('open').length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      return { marker: w.marker, transitions: w.transitions, close: w.eventsOf('close')[0]?.data, opens: w.eventsOf('open').length };
+    });
+    note('restored from the cache', result.marker === 'before');
+    assert.equal(result.marker, 'before', 'the same document came back');
+    assert.deepEqual(result.transitions, ['pagehide true', 'pageshow true']);
+    assert.equal(result.close.cause, 'pagehide');
+    assert.equal(result.opens, 2);
+    assert.equal(server.router.accepted('echo'), 2);
+    await browser.evaluate(() => /** @type {any} */ (window).sockets[0].close());
+  },
+  // `no-store` (the scenario server's default) keeps a page out of the cache.
+  { 'cache-control': 'no-cache' },
+);
+
 // ── bad input ──────────────────────────────────────────────────────────
 
 test('bad input throws what the native WebSocket throws, naming the value, hiding secrets', async ({ browser, server }) => {
@@ -323,7 +357,7 @@ async function main() {
   console.log(`WebKitGTK ${browser.version} (MiniBrowser over WebKitWebDriver): ${selected.length} tests`);
   try {
     for (const spec of selected) {
-      const server = await startScenarioServer({ root: ROOT });
+      const server = await startScenarioServer({ root: ROOT, headers: spec.headers });
       /** @type {Record<string, unknown>} */
       const notes = {};
       const t0 = Date.now();
