@@ -12,6 +12,7 @@
  */
 export { ResilientSocket } from './resilient-socket.js';
 export { TracedWebSocket, type SocketCloseEvent } from './traced-websocket.js';
+export { toStore, type SocketSnapshot, type SocketStore } from './store.js';
 export {
   classifyClose,
   closeCodeName,

@@ -163,12 +163,19 @@ export class ResilientSocket {
     return (this.current?.bufferedAmount ?? 0) + this.queue.bytes;
   }
 
-  /** The most recent close traces, oldest first; at most `traceLimit`. */
-  get traces(): CloseTrace[] {
-    return this.traceBuffer.toArray();
+  /**
+   * The most recent close traces, oldest first; at most `traceLimit`. A
+   * frozen array: the same one on every read until a trace is recorded or
+   * updated, so that `useSyncExternalStore` and the like can compare by identity.
+   */
+  get traces(): readonly CloseTrace[] {
+    return this.traceBuffer.view();
   }
 
-  /** Counts and close-latency percentiles since construction. */
+  /**
+   * Counts and close-latency percentiles since construction. Frozen, and
+   * the same object on every read until a figure changes.
+   */
   get stats(): SocketStats {
     return this.statsCollector.snapshot(abandonedSockets());
   }

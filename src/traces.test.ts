@@ -16,6 +16,23 @@ describe('RingBuffer', () => {
     expect(ring.toArray()).toEqual([1]);
   });
 
+  it('view(): a frozen array, the same until a push or a replace', () => {
+    const ring = new RingBuffer<{ n: number }>(2);
+    const empty = ring.view();
+    expect(empty).toEqual([]);
+    expect(ring.view()).toBe(empty);
+    const a = { n: 1 };
+    ring.push(a);
+    const one = ring.view();
+    expect(one).not.toBe(empty);
+    expect(one).toEqual([a]);
+    expect(Object.isFrozen(one)).toBe(true);
+    expect(ring.view()).toBe(one);
+    ring.replace(a, { n: 2 });
+    expect(ring.view()).not.toBe(one);
+    expect(one).toEqual([{ n: 1 }]);
+  });
+
   it('replaces an item still held', () => {
     const ring = new RingBuffer<{ n: number }>(2);
     const a = { n: 1 };
@@ -125,13 +142,33 @@ describe('StatsCollector', () => {
     expect(stats.snapshot(0).closesByKind.timeout).toBe(1);
   });
 
-  it('hands out snapshots that do not alias its counters', () => {
+  it('hands out frozen snapshots that do not alias its counters', () => {
     const stats = new StatsCollector();
     stats.close(close('clean', 'user', 1));
     const s = stats.snapshot(0);
-    (s.closesByKind as Record<CloseKind, number>).clean = 100;
-    (s.closesByCause as Record<string, number>).user = 100;
-    expect(stats.snapshot(0).closesByKind.clean).toBe(1);
-    expect(stats.snapshot(0).closesByCause.user).toBe(1);
+    expect(() => ((s.closesByKind as Record<CloseKind, number>).clean = 100)).toThrow(TypeError);
+    expect(() => ((s.closesByCause as Record<string, number>).user = 100)).toThrow(TypeError);
+    stats.close(close('clean', 'user', 1));
+    expect(s.closesByKind.clean).toBe(1);
+    expect(stats.snapshot(0).closesByKind.clean).toBe(2);
+  });
+
+  it('hands out the same snapshot until a figure changes, the page-wide abandoned count included', () => {
+    const stats = new StatsCollector();
+    const first = stats.snapshot(0);
+    expect(stats.snapshot(0)).toBe(first);
+    stats.attempt();
+    const second = stats.snapshot(0);
+    expect(second).not.toBe(first);
+    expect(stats.snapshot(0)).toBe(second);
+    stats.open();
+    const third = stats.snapshot(0);
+    expect(third).not.toBe(second);
+    stats.close(close('abnormal', 'network', null));
+    const fourth = stats.snapshot(0);
+    expect(fourth).not.toBe(third);
+    expect(stats.snapshot(3)).not.toBe(fourth);
+    expect(stats.snapshot(3).abandonedSockets).toBe(3);
+    expect(stats.snapshot(3)).toBe(stats.snapshot(3));
   });
 });

@@ -58,6 +58,8 @@ export interface CloseTrace extends CloseInfo {
 /** A fixed-size buffer that keeps the newest `limit` items. */
 export class RingBuffer<T> {
   private items: T[] = [];
+  /** The frozen copy handed out by {@link view}, until the next change. */
+  private frozen: readonly T[] | null = null;
 
   constructor(private readonly limit: number) {}
 
@@ -65,17 +67,24 @@ export class RingBuffer<T> {
   push(item: T): void {
     this.items.push(item);
     if (this.items.length > this.limit) this.items.shift();
+    this.frozen = null;
   }
 
   /** Replaces `old` by `next` if it is still held. */
   replace(old: T, next: T): void {
     const i = this.items.lastIndexOf(old);
     if (i >= 0) this.items[i] = next;
+    this.frozen = null;
   }
 
   /** A copy of the items, oldest first. */
   toArray(): T[] {
     return this.items.slice();
+  }
+
+  /** The items, oldest first, frozen: the same array until the buffer changes. */
+  view(): readonly T[] {
+    return (this.frozen ??= Object.freeze(this.items.slice()));
   }
 }
 
@@ -122,28 +131,38 @@ export class StatsCollector {
   private byKind: Record<CloseKind, number> = { clean: 0, abnormal: 0, timeout: 0 };
   private byCause: Partial<Record<CloseCause, number>> = {};
   private latencies = new RingBuffer<number>(LATENCY_SAMPLES);
+  /** The last snapshot: handed out again until a count changes. */
+  private last: SocketStats | null = null;
 
   /** Counts a connection attempt. */
   attempt(): void {
     this.attempts++;
+    this.last = null;
   }
 
   /** Counts an open. */
   open(): void {
     this.connects++;
+    this.last = null;
   }
 
   /** Counts a close. */
   close(info: CloseInfo): void {
+    this.last = null;
     this.byKind[info.kind]++;
     this.byCause[info.cause] = (this.byCause[info.cause] ?? 0) + 1;
     if (info.latencyMs !== null) this.latencies.push(info.latencyMs);
   }
 
-  /** A snapshot of the figures, with the page's count of abandoned sockets still closing. */
+  /**
+   * A snapshot of the figures, with the page's count of abandoned sockets
+   * still closing: frozen, and the same object until a figure changes, so
+   * that a UI store can compare snapshots by identity.
+   */
   snapshot(abandonedSockets: number): SocketStats {
+    if (this.last && this.last.abandonedSockets === abandonedSockets) return this.last;
     const sorted = this.latencies.toArray().sort((a, b) => a - b);
-    return {
+    return (this.last = deepFreeze({
       connects: this.connects,
       reconnects: Math.max(0, this.connects - 1),
       attempts: this.attempts,
@@ -153,6 +172,12 @@ export class StatsCollector {
       p95CloseLatencyMs: percentile(sorted, 95),
       maxCloseLatencyMs: sorted.length ? sorted[sorted.length - 1]! : null,
       abandonedSockets,
-    };
+    }));
   }
+}
+
+/** Freezes an object and the objects it holds (one level: the stats' two maps). */
+function deepFreeze<T extends object>(value: T): T {
+  for (const inner of Object.values(value)) if (inner !== null && typeof inner === 'object') Object.freeze(inner);
+  return Object.freeze(value);
 }

@@ -13,8 +13,11 @@ import {
   ResilientSocket,
   type SocketError,
   type SocketErrorCode,
+  type SocketSnapshot,
   type SocketState,
   type SocketStats,
+  type SocketStore,
+  toStore,
 } from '../../src/index';
 
 /** Compiles only when `A` and `B` are the same type; `any` matches nothing else. */
@@ -88,8 +91,18 @@ socket.close(4000);
 socket.reconnect();
 const state: SocketState = socket.state;
 const readyState: number = socket.readyState;
-const traces: CloseTrace[] = socket.traces;
+const traces: readonly CloseTrace[] = socket.traces;
+// @ts-expect-error a frozen snapshot: not to be mutated
+socket.traces.push(traces[0]!);
 const stats: SocketStats = socket.stats;
+const store: SocketStore = toStore(socket);
+const unsubscribe: () => void = store.subscribe(() => {});
+unsubscribe();
+const snapshot: SocketSnapshot = store.getSnapshot();
+assertType<Equal<typeof snapshot.traces, readonly CloseTrace[]>>();
+assertType<Equal<typeof snapshot.lastMessage, MessageEvent | null>>();
+// @ts-expect-error the snapshot is read-only
+snapshot.state = 'open';
 const cleanCloses: number = stats.closesByKind.clean;
 const open: 1 = ResilientSocket.OPEN;
 
