@@ -11,6 +11,8 @@ import type { CloseTrace } from './traces.js';
 /**
  * The socket's state.
  *
+ * - `idle`: made with `startClosed`, not started yet: nothing opened, no timer or listener set;
+ *   `open()` (or `reconnect()`) starts it. Messages sent meanwhile are queued.
  * - `connecting`: an attempt is under way (resolving the URL, or the handshake).
  * - `open`: connected; `send()` goes straight out.
  * - `closing`: `close()` was called and the SDK waits for the Close echo.
@@ -18,7 +20,7 @@ import type { CloseTrace } from './traces.js';
  * - `offline`: the browser is offline or the page is in the back/forward cache; no attempt until it returns.
  * - `closed`: terminal, after `close()`, a policy that said no, or `maxRetries`. Only `reconnect()` leaves it.
  */
-export type SocketState = 'connecting' | 'open' | 'closing' | 'reconnecting' | 'offline' | 'closed';
+export type SocketState = 'idle' | 'connecting' | 'open' | 'closing' | 'reconnecting' | 'offline' | 'closed';
 
 /** Payload of `open`. */
 export interface OpenInfo {

@@ -157,6 +157,14 @@ export interface Options {
    */
   maxQueuedBytes?: number;
   /**
+   * Construct without connecting: the socket stays `idle`, with nothing
+   * opened and no timer or listener set, until `open()` (or `reconnect()`).
+   * For UI frameworks that construct before they mount (React StrictMode's
+   * double mount), as partysocket's option of the same name.
+   * @default false
+   */
+  startClosed?: boolean;
+  /**
    * React to the browser's `offline` and `online` events: close at once on
    * `offline` and wait; reconnect at once on `online`.
    * @default true
@@ -230,6 +238,7 @@ export const DEFAULTS = {
   stallTimeout: 0,
   maxQueuedMessages: 1_000,
   maxQueuedBytes: 1_048_576,
+  startClosed: false,
   handleOffline: true,
   handlePageLifecycle: true,
   traceLimit: 50,
@@ -253,6 +262,7 @@ export const OPTION_KEYS: { [K in keyof Options]-?: true } = {
   stallTimeout: true,
   maxQueuedMessages: true,
   maxQueuedBytes: true,
+  startClosed: true,
   handleOffline: true,
   handlePageLifecycle: true,
   traceLimit: true,
@@ -500,6 +510,7 @@ export function normalizeOptions(options: Options | undefined, defaultPolicy: Re
     stallTimeout: duration('stallTimeout', o.stallTimeout),
     maxQueuedMessages: count('maxQueuedMessages', o.maxQueuedMessages, 0),
     maxQueuedBytes: count('maxQueuedBytes', o.maxQueuedBytes, 0),
+    startClosed: boolean('startClosed', o.startClosed),
     handleOffline: boolean('handleOffline', o.handleOffline),
     handlePageLifecycle: boolean('handlePageLifecycle', o.handlePageLifecycle),
     traceLimit: count('traceLimit', o.traceLimit, 1, false),

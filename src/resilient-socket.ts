@@ -25,6 +25,8 @@ import { ATTEMPT, type AttemptTarget, type ConnectionHooks, type TracedWebSocket
 import { parseSocketUrl } from './url.js';
 
 const READY_STATE: Record<SocketState, number> = {
+  // Not started, but messages sent now go out on the first open, as while connecting.
+  idle: 0,
   connecting: 0,
   reconnecting: 0,
   offline: 0,
@@ -97,7 +99,8 @@ export class ResilientSocket {
   /**
    * Starts connecting at once, or, when `handleOffline` is on and the
    * browser is offline (`navigator.onLine` false), starts in `offline` and
-   * connects as soon as it is online.
+   * connects as soon as it is online. With `startClosed`, stays `idle`
+   * until {@link open}.
    * @param url a `ws:`/`wss:` URL (relative and `http(s):` URLs resolve as in `new WebSocket`),
    *   or a function returning one, or a Promise of one, before each attempt.
    * @throws DOMException `SyntaxError` for a malformed or non-ws(s) URL.
@@ -127,13 +130,34 @@ export class ResilientSocket {
       this.settings.connectTimeout,
       this.settings.binaryType,
     );
+    if (this.settings.startClosed) {
+      this.currentState = 'idle';
+      return;
+    }
+    this.begin();
+  }
+
+  /**
+   * Starts a socket made with `startClosed`: connects at once (or waits for
+   * `online` when the browser is offline). Does nothing once started; after
+   * `close()`, `reconnect()` starts again.
+   */
+  open(): void {
+    if (this.currentState !== 'idle') return;
+    this.course++;
+    this.begin();
+  }
+
+  /** The first attempt, from the constructor or open(). */
+  private begin(): void {
     this.watch();
     if (this.settings.handleOffline && browserOffline()) {
       // A page opened offline (a PWA): wait for `online`, do not burn attempts and backoff.
       this.after = 'offline';
-      this.currentState = 'offline';
+      this.setState('offline');
       return;
     }
+    if (this.currentState === 'idle') this.setState('connecting');
     this.engine.start(this.attemptDelay(0));
   }
 

@@ -18,7 +18,9 @@ function random(seed: number) {
 
 describe('the state machine', () => {
   it('lists every state, and closed leads only to a new attempt', () => {
-    expect(Object.keys(TRANSITIONS).sort()).toEqual(['closed', 'closing', 'connecting', 'offline', 'open', 'reconnecting']);
+    expect(Object.keys(TRANSITIONS).sort()).toEqual(['closed', 'closing', 'connecting', 'idle', 'offline', 'open', 'reconnecting']);
+    // Nothing returns to idle: it is only where a socket made with startClosed begins.
+    expect(Object.values(TRANSITIONS).some((to) => to.includes('idle'))).toBe(false);
     expect(canMove('closed', 'open')).toBe(false);
     expect(canMove('reconnecting', 'open')).toBe(false);
     expect(canMove('closing', 'open')).toBe(false);
@@ -36,10 +38,13 @@ describe('the state machine', () => {
     const nav = { onLine: true };
     vi.stubGlobal('window', win);
     vi.stubGlobal('navigator', nav);
-    const { socket, log } = create({ handleOffline: true, handlePageLifecycle: true, closeTimeout: 300, connectTimeout: 500, minReconnectDelay: 50, maxReconnectDelay: 400 });
+    // Every other seed starts closed (idle), and open() is one of the random calls.
+    const startClosed = seed % 2 === 0;
+    const { socket, log } = create({ startClosed, handleOffline: true, handlePageLifecycle: true, closeTimeout: 300, connectTimeout: 500, minReconnectDelay: 50, maxReconnectDelay: 400 });
     const native = () => FakeWebSocket.instances.at(-1);
     const actions: Array<[string, () => void | Promise<unknown>]> = [
       ['send', () => void socket.send('x')],
+      ['open', () => socket.open()],
       ['close', () => void socket.close()],
       ['reconnect', () => socket.reconnect()],
       ['read state', () => void socket.state],
@@ -60,7 +65,8 @@ describe('the state machine', () => {
       await act();
       await settle();
     }
-    let previous: SocketState = log.state[0]?.previous ?? 'connecting';
+    let previous: SocketState = log.state[0]?.previous ?? (startClosed ? 'idle' : 'connecting');
+    expect(log.state[0]?.previous ?? previous).toBe(startClosed ? 'idle' : 'connecting');
     for (const { state, previous: from } of log.state) {
       expect({ from, state, after: previous, seed }).toEqual({ from: previous, state, after: previous, seed });
       expect(canMove(from, state), `${from} → ${state} after: ${done.join(', ')}`).toBe(true);

@@ -9,6 +9,8 @@ import type { SocketState } from './events.js';
 
 /** For each state, the states that may follow it. */
 export const TRANSITIONS: Readonly<Record<SocketState, readonly SocketState[]>> = {
+  // Made with startClosed: open() or reconnect() starts it (offline first when the browser is), or close() ends it.
+  idle: ['connecting', 'reconnecting', 'offline', 'closed'],
   // An attempt opens, is abandoned or fails (then a delay, a wait for the network, or the end), or close() is called.
   connecting: ['open', 'closing', 'reconnecting', 'offline', 'closed'],
   // The connection ends (close() or the server's Close frame first make it `closing`), or reconnect() starts at once.
