@@ -10,6 +10,9 @@
  * - `cdn`: dist/resilient-socket.iife.min.js, as a `<script>` tag loads it.
  * - `traced`: what an app ships for `import { TracedWebSocket } from 'resilient-socket'`
  *   alone: neither reconnecting-websocket nor mitt may be in it.
+ * - `react`: what an app ships for `import { useResilientSocket } from
+ *   'resilient-socket/react'`: the hook with the core it uses, React itself
+ *   left out (the app has it). The hook's own cost is this minus `esm`.
  *
  * `node bench/size.js` prints a table and exits 1 when a budget is exceeded.
  * `measure()` and `bundleSize()` are exported for the benchmark, which also
@@ -33,15 +36,18 @@ export const BUDGETS = {
   cdn: { min: 44_200, gzip: 13_350 },
   // TracedWebSocket alone, as an app that imports nothing else bundles it.
   traced: { min: 14_400, gzip: 5_400 },
+  // The React hook with the core (measured 46,030 / 14,022 B: the hook itself adds 2,160 / 825 B).
+  react: { min: 47_000, gzip: 14_250 },
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ESM_FILE = fileURLToPath(new URL('../dist/resilient-socket.js', import.meta.url));
 const CDN_FILE = fileURLToPath(new URL('../dist/resilient-socket.iife.min.js', import.meta.url));
+const REACT_FILE = fileURLToPath(new URL('../dist/react.js', import.meta.url));
 const ENTRY = 'virtual:size-entry';
 
 /** @typedef {{ min: number, gzip: number }} Size bytes, minified and minified + gzip */
-/** @typedef {{ esm: Size, cdn: Size, traced: Size }} Sizes */
+/** @typedef {{ esm: Size, cdn: Size, traced: Size, react: Size }} Sizes */
 
 /**
  * Sizes of code that is already minified.
@@ -60,9 +66,10 @@ export function sizeOf(code) {
  *
  * @example bundleSize(`export { default } from 'partysocket'`)
  * @param {string} entryCode
+ * @param {string[]} [external] modules left out, as an app already has them
  * @returns {Promise<Size>}
  */
-export async function bundleSize(entryCode) {
+export async function bundleSize(entryCode, external = []) {
   const result = await build({
     configFile: false,
     envDir: false,
@@ -85,7 +92,7 @@ export async function bundleSize(entryCode) {
       lib: { entry: ENTRY, formats: ['es'], fileName: 'entry' },
       // Lib-mode ES output keeps its whitespace for the app's own bundler;
       // an app's final bundle has none, so minify it fully, as an app build does.
-      rolldownOptions: { output: { minify: true } },
+      rolldownOptions: { external, output: { minify: true } },
     },
   });
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => ('output' in r ? r.output : []));
@@ -99,13 +106,14 @@ export async function bundleSize(entryCode) {
  * @returns {Promise<Sizes>}
  */
 export async function measure() {
-  for (const file of [ESM_FILE, CDN_FILE]) {
+  for (const file of [ESM_FILE, CDN_FILE, REACT_FILE]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   return {
     esm: await bundleSize(`export { ResilientSocket } from ${JSON.stringify(ESM_FILE)};`),
     cdn: sizeOf(await readFile(CDN_FILE)),
     traced: await bundleSize(`export { TracedWebSocket } from ${JSON.stringify(ESM_FILE)};`),
+    react: await bundleSize(`export { useResilientSocket } from ${JSON.stringify(REACT_FILE)};`, ['react']),
   };
 }
 
@@ -113,6 +121,7 @@ const LABELS = {
   esm: 'ESM: import { ResilientSocket } + deps, bundled',
   cdn: 'CDN: dist/resilient-socket.iife.min.js',
   traced: 'ESM: import { TracedWebSocket } alone, bundled',
+  react: 'ESM: resilient-socket/react + core, react left out',
 };
 
 /** @param {number} n */
@@ -125,7 +134,7 @@ const bytes = (n) => `${n.toLocaleString('en-US')} B`;
  */
 export function overBudget(sizes) {
   const over = [];
-  for (const name of /** @type {const} */ (['esm', 'cdn', 'traced'])) {
+  for (const name of /** @type {const} */ (['esm', 'cdn', 'traced', 'react'])) {
     for (const kind of /** @type {const} */ (['min', 'gzip'])) {
       const size = sizes[name][kind];
       const budget = BUDGETS[name][kind];
@@ -141,7 +150,7 @@ async function main() {
   const sizes = await measure();
   const rows = [
     ['bundle', 'min', 'budget', 'min+gzip', 'budget'],
-    ...(/** @type {const} */ (['esm', 'cdn', 'traced'])).map((name) => [
+    ...(/** @type {const} */ (['esm', 'cdn', 'traced', 'react'])).map((name) => [
       LABELS[name],
       bytes(sizes[name].min),
       bytes(BUDGETS[name].min),

@@ -10,6 +10,7 @@
  * | `/silent`          | upgrades by hand, then neither reads nor writes (a half-open peer) | |
  * | `/echo`            | `ws` server, echoes every message, answers the close handshake | |
  * | `/heartbeat`       | like echo, and answers `ping` with `pong` | `ping`, `pong` texts |
+ * | `/burst`           | like echo, and answers `burst:N` with N messages `0` … `N-1`, written in one go | |
  * | `/reset`           | echo, then drops the TCP connection with no Close frame | `after` ms (100), `times` connections affected (1) |
  * | `/close-with-code` | echo, then closes with a code and reason | `code` (1012), `reason`, `after` ms (50), `times` (1) |
  * | `/slow-close`      | echoes the client's Close frame after a delay | `delay` ms (500) |
@@ -29,7 +30,7 @@ import { acceptUpgrade, closeFrame, frameReader, textFrame } from './frames.js';
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:stream').Duplex} Duplex */
 
-export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo', 'heartbeat', 'reset', 'close-with-code', 'slow-close', 'close-and-hold', 'reject']);
+export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo', 'heartbeat', 'burst', 'reset', 'close-with-code', 'slow-close', 'close-and-hold', 'reject']);
 
 /**
  * @typedef {object} ScenarioRouter
@@ -107,6 +108,20 @@ export function createScenarioRouter({ prefix = '' } = {}) {
             if (text === ping) return ws.send(pong);
             if (text !== null) record(name, text);
             ws.send(data, { binary: isBinary });
+          });
+          ws.on('error', () => {});
+        });
+        return true;
+      }
+      case 'burst': {
+        track(name, socket);
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          ws.on('message', (data, isBinary) => {
+            const text = isBinary ? null : data.toString();
+            const count = text?.startsWith('burst:') ? Number(text.slice(6)) : NaN;
+            if (text !== null) record(name, text);
+            if (!Number.isInteger(count)) return ws.send(data, { binary: isBinary });
+            for (let i = 0; i < count; i++) ws.send(String(i));
           });
           ws.on('error', () => {});
         });
