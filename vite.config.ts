@@ -5,9 +5,9 @@
  *   re-exporting one module per source file (dist/lib/); reconnecting-websocket
  *   and mitt stay imports. One module per file lets an app that imports only
  *   TracedWebSocket leave out the modules that import those two (with
- *   `sideEffects: false`, bundlers skip modules nothing uses). A second
- *   entry, dist/react.js (`resilient-socket/react`), shares those modules;
- *   react stays an import.
+ *   `sideEffects: false`, bundlers skip modules nothing uses). Two more
+ *   entries, dist/react.js and dist/vue.js (`resilient-socket/react`,
+ *   `resilient-socket/vue`), share those modules; react and vue stay imports.
  * - `vite build --mode iife`: dist/resilient-socket.iife.js, one file for a
  *   `<script>` tag, dependencies bundled, a single global `ResilientSocket`.
  * - `vite build --mode iife-min`: the same, minified, with a source map.
@@ -39,13 +39,13 @@ function library(mode: string): UserConfig {
             fileName: () => `${pkg.name}.iife${minify ? '.min' : ''}.js`,
           }
         : {
-            entry: { [pkg.name]: 'src/index.ts', react: 'src/react.ts' },
+            entry: { [pkg.name]: 'src/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' },
             formats: ['es'],
           },
       rolldownOptions: iife
         ? { output: { exports: 'default' } }
         : {
-            external: ['reconnecting-websocket', 'mitt', 'react'],
+            external: ['reconnecting-websocket', 'mitt', 'react', 'vue'],
             output: {
               preserveModules: true,
               preserveModulesRoot: 'src',

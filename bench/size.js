@@ -13,6 +13,7 @@
  * - `react`: what an app ships for `import { useResilientSocket } from
  *   'resilient-socket/react'`: the hook with the core it uses, React itself
  *   left out (the app has it). The hook's own cost is this minus `esm`.
+ * - `vue`: the same for `import { useResilientSocket } from 'resilient-socket/vue'`.
  *
  * `node bench/size.js` prints a table and exits 1 when a budget is exceeded.
  * `measure()` and `bundleSize()` are exported for the benchmark, which also
@@ -38,16 +39,19 @@ export const BUDGETS = {
   traced: { min: 14_400, gzip: 5_400 },
   // The React hook with the core (measured 46,030 / 14,022 B: the hook itself adds 2,160 / 825 B).
   react: { min: 47_000, gzip: 14_250 },
+  // The Vue composable with the core (measured 44,951 / 13,661 B: the composable itself adds 1,081 / 464 B).
+  vue: { min: 45_900, gzip: 13_950 },
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ESM_FILE = fileURLToPath(new URL('../dist/resilient-socket.js', import.meta.url));
 const CDN_FILE = fileURLToPath(new URL('../dist/resilient-socket.iife.min.js', import.meta.url));
 const REACT_FILE = fileURLToPath(new URL('../dist/react.js', import.meta.url));
+const VUE_FILE = fileURLToPath(new URL('../dist/vue.js', import.meta.url));
 const ENTRY = 'virtual:size-entry';
 
 /** @typedef {{ min: number, gzip: number }} Size bytes, minified and minified + gzip */
-/** @typedef {{ esm: Size, cdn: Size, traced: Size, react: Size }} Sizes */
+/** @typedef {{ esm: Size, cdn: Size, traced: Size, react: Size, vue: Size }} Sizes */
 
 /**
  * Sizes of code that is already minified.
@@ -106,7 +110,7 @@ export async function bundleSize(entryCode, external = []) {
  * @returns {Promise<Sizes>}
  */
 export async function measure() {
-  for (const file of [ESM_FILE, CDN_FILE, REACT_FILE]) {
+  for (const file of [ESM_FILE, CDN_FILE, REACT_FILE, VUE_FILE]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
   }
   return {
@@ -114,6 +118,7 @@ export async function measure() {
     cdn: sizeOf(await readFile(CDN_FILE)),
     traced: await bundleSize(`export { TracedWebSocket } from ${JSON.stringify(ESM_FILE)};`),
     react: await bundleSize(`export { useResilientSocket } from ${JSON.stringify(REACT_FILE)};`, ['react']),
+    vue: await bundleSize(`export { useResilientSocket } from ${JSON.stringify(VUE_FILE)};`, ['vue']),
   };
 }
 
@@ -122,6 +127,7 @@ const LABELS = {
   cdn: 'CDN: dist/resilient-socket.iife.min.js',
   traced: 'ESM: import { TracedWebSocket } alone, bundled',
   react: 'ESM: resilient-socket/react + core, react left out',
+  vue: 'ESM: resilient-socket/vue + core, vue left out',
 };
 
 /** @param {number} n */
@@ -134,7 +140,7 @@ const bytes = (n) => `${n.toLocaleString('en-US')} B`;
  */
 export function overBudget(sizes) {
   const over = [];
-  for (const name of /** @type {const} */ (['esm', 'cdn', 'traced', 'react'])) {
+  for (const name of /** @type {const} */ (['esm', 'cdn', 'traced', 'react', 'vue'])) {
     for (const kind of /** @type {const} */ (['min', 'gzip'])) {
       const size = sizes[name][kind];
       const budget = BUDGETS[name][kind];
@@ -150,7 +156,7 @@ async function main() {
   const sizes = await measure();
   const rows = [
     ['bundle', 'min', 'budget', 'min+gzip', 'budget'],
-    ...(/** @type {const} */ (['esm', 'cdn', 'traced', 'react'])).map((name) => [
+    ...(/** @type {const} */ (['esm', 'cdn', 'traced', 'react', 'vue'])).map((name) => [
       LABELS[name],
       bytes(sizes[name].min),
       bytes(BUDGETS[name].min),
