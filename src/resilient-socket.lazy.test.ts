@@ -77,3 +77,22 @@ describe('startClosed and open()', () => {
     expect(() => create({ startClosed: 'yes' as unknown as boolean })).toThrow(/startClosed/);
   });
 });
+
+describe('nativeSocket and extensions', () => {
+  it('give the live connection’s browser socket, and null between connections', async () => {
+    const { socket } = create({ startClosed: true });
+    expect(socket.nativeSocket).toBeNull();
+    expect(socket.extensions).toBe('');
+    socket.open();
+    await settle();
+    const native = FakeWebSocket.last();
+    native.extensions = 'permessage-deflate';
+    native.serverOpen();
+    expect(socket.nativeSocket).toBe(native);
+    expect(socket.extensions).toBe('permessage-deflate');
+    native.serverClose(1012, '', true);
+    expect(socket.nativeSocket).toBeNull();
+    void socket.close();
+    await settle(2000);
+  });
+});

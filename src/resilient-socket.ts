@@ -15,7 +15,7 @@ import { SocketError, describe } from './errors.js';
 import type { SocketEvents, SocketState } from './events.js';
 import { Heartbeat } from './heartbeat.js';
 import { browserOffline, watchLifecycle } from './lifecycle.js';
-import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, normalizeCloseArgs, normalizeOptions } from './options.js';
+import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, type WebSocketLike, normalizeCloseArgs, normalizeOptions } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
 import { StallWatch } from './stall.js';
@@ -175,6 +175,21 @@ export class ResilientSocket {
   /** The URL of the current or last connection, as `WebSocket.url`; `''` before a URL provider first resolves. */
   get url(): string {
     return this.lastUrl;
+  }
+
+  /**
+   * The browser's own socket of the live connection, or `null` between
+   * connections. For what the SDK does not surface (`extensions`, say):
+   * read from it, but do not call its `close()` or `send()` or set its
+   * handlers, which would bypass the SDK.
+   */
+  get nativeSocket(): WebSocketLike | null {
+    return this.current?.nativeSocket ?? null;
+  }
+
+  /** The extensions the server chose on the current connection, or `''`. */
+  get extensions(): string {
+    return this.current?.extensions ?? '';
   }
 
   /** The sub-protocol the server chose on the current connection, or `''`. */

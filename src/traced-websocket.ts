@@ -242,6 +242,17 @@ export class TracedWebSocket extends EventTarget {
     return this.native?.protocol ?? '';
   }
 
+  /**
+   * The browser's own socket of this connection, or `null` when none was
+   * made (a URL that did not resolve). Read-only in spirit: read
+   * `extensions`, `protocol` or `bufferedAmount` from it, but calling its
+   * `close()` or `send()`, or setting its handlers, bypasses the trace.
+   * It stays the same socket after the close, detached.
+   */
+  get nativeSocket(): WebSocketLike | null {
+    return this.native;
+  }
+
   /** The extensions the server chose. */
   get extensions(): string {
     return this.native?.extensions ?? '';
