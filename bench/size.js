@@ -27,14 +27,15 @@ import { build } from 'vite';
 
 /**
  * Budgets in bytes: the sizes measured when they were set, plus about 2 %
- * (esm 43,199 / 13,027 B; cdn 43,329 / 13,082 B; traced 14,082 / 5,281 B,
- * with the engine observations in every trace: nativeErrorAt, afterFailureMs
- * and the page-wide record of failed hosts). Raise one only with a reason in
- * the commit that does it.
+ * (esm 44,020 / 13,228 B; cdn 44,154 / 13,280 B; traced 14,082 / 5,281 B).
+ * The core grew by the engine observations in every trace (nativeErrorAt,
+ * afterFailureMs, the page-wide record of failed hosts), then by stable
+ * snapshots, the idle state with startClosed/open(), and nativeSocket.
+ * Raise one only with a reason in the commit that does it.
  */
 export const BUDGETS = {
-  esm: { min: 44_000, gzip: 13_300 },
-  cdn: { min: 44_200, gzip: 13_350 },
+  esm: { min: 44_900, gzip: 13_500 },
+  cdn: { min: 45_050, gzip: 13_550 },
   // TracedWebSocket alone, as an app that imports nothing else bundles it.
   traced: { min: 14_400, gzip: 5_400 },
   // The React hook with the core (measured 46,030 / 14,022 B: the hook itself adds 2,160 / 825 B).
