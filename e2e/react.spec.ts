@@ -112,3 +112,22 @@ test('1,000 messages in one burst all reach onMessage, in order', async ({ page,
   expect(received).toEqual(Array.from({ length: 1000 }, (_, i) => String(i)));
   expect(problems).toEqual([]);
 });
+
+test('share: two components with the same URL and options share one connection, closed when the last unmounts', async ({ page, server }) => {
+  const problems: string[] = [];
+  await openApp(page, server, { url: server.url('echo'), share: '1' }, problems);
+  await expect(state(page)).toHaveText('open');
+  await expect(page.locator('.twin')).toHaveText('open');
+  await page.waitForTimeout(300);
+  expect(server.router.accepted('echo')).toBe(1);
+  await setProps(page, { second: false });
+  await expect(page.locator('.twin')).toHaveCount(0);
+  await page.waitForTimeout(300);
+  expect(server.router.live('echo')).toBe(1);
+  await page.evaluate(() => (window as any).hook.send('still here'));
+  await expect.poll(() => page.evaluate(() => (window as any).received)).toEqual(['still here']);
+  await setProps(page, { mounted: false });
+  await expect.poll(() => server.router.live('echo')).toBe(0);
+  expect(server.router.accepted('echo')).toBe(1);
+  expect(problems).toEqual([]);
+});

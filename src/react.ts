@@ -14,6 +14,7 @@ import type { SocketError } from './errors.js';
 import type { OpenInfo, SocketState } from './events.js';
 import type { Options, SendData } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
+import { acquire, release, shareKey } from './shared.js';
 import { type SocketSnapshot, toStore } from './store.js';
 import type { CloseTrace, SocketStats } from './traces.js';
 
@@ -24,6 +25,14 @@ export interface UseResilientSocketOptions extends Omit<Options, 'startClosed'> 
    * @default true
    */
   enabled?: boolean;
+  /**
+   * Share one socket between every hook that asks for the same URL and
+   * option values with `share: true`: counted by reference, closed when the
+   * last of them unmounts. The first one's function options and `enabled`
+   * apply; each hook still gets its own events and callbacks.
+   * @default false
+   */
+  share?: boolean;
   /**
    * Called for every message, in order, as it arrives (not once per render).
    * The latest function is used; changing it does not reconnect. Function
@@ -80,11 +89,6 @@ export interface UseResilientSocketResult {
 const NO_SOCKET: SocketSnapshot = Object.freeze({ state: 'closed', readyState: 3, lastClose: null, lastMessage: null, stats: null as unknown as SocketStats, traces: Object.freeze([]) });
 const noStore = { subscribe: () => () => {}, getSnapshot: () => NO_SOCKET };
 
-/** The options that make a new socket when they change: everything but functions, compared by value. */
-function optionsKey(options: UseResilientSocketOptions): string {
-  return JSON.stringify(options, (key, value) => (typeof value === 'function' || key === 'WebSocket' ? undefined : value));
-}
-
 /**
  * A {@link ResilientSocket} for a component: made when the component mounts
  * (or `enabled` turns true), closed when it unmounts, remade when the URL
@@ -99,27 +103,41 @@ export function useResilientSocket(url: string | URL | null, options: UseResilie
   latest.current = options;
   const href = url === null ? null : String(url);
   const enabled = options.enabled !== false && href !== null;
-  const key = optionsKey(options);
+  // The options that make a new socket when they change: everything but functions, compared by value.
+  const key = shareKey('', options);
   const [socket, setSocket] = useState<ResilientSocket | null>(null);
 
   useEffect(() => {
     if (!enabled) return undefined;
-    const { enabled: _enabled, onMessage: _m, onOpen: _o, onClose: _c, onError: _e, ...socketOptions } = latest.current;
+    const { enabled: _enabled, share, onMessage: _m, onOpen: _o, onClose: _c, onError: _e, ...socketOptions } = latest.current;
     // Made idle; opened after StrictMode has had its say (it undoes the first mount synchronously).
-    const made = new ResilientSocket(href!, { ...socketOptions, startClosed: true });
+    const sharedAs = share ? shareKey(href!, socketOptions) : null;
+    const made = sharedAs === null ? new ResilientSocket(href!, { ...socketOptions, startClosed: true }) : acquire(sharedAs, href!, socketOptions);
     let live = true;
     // Only while mounted: the close that unmounting causes is not the component's to hear.
-    made.on('message', (event) => live && latest.current.onMessage?.(event));
-    made.on('open', (info) => live && latest.current.onOpen?.(info));
-    made.on('close', (info) => live && latest.current.onClose?.(info));
-    made.on('error', (error) => live && latest.current.onError?.(error));
+    const handlers = {
+      message: (event: MessageEvent) => live && latest.current.onMessage?.(event),
+      open: (info: OpenInfo) => live && latest.current.onOpen?.(info),
+      close: (info: CloseInfo) => live && latest.current.onClose?.(info),
+      error: (error: SocketError) => live && latest.current.onError?.(error),
+    };
+    made.on('message', handlers.message);
+    made.on('open', handlers.open);
+    made.on('close', handlers.close);
+    made.on('error', handlers.error);
     queueMicrotask(() => {
+      // open() does nothing once a shared socket has been started by another hook.
       if (live) made.open();
     });
     setSocket(made);
     return () => {
       live = false;
-      void made.close();
+      made.off('message', handlers.message);
+      made.off('open', handlers.open);
+      made.off('close', handlers.close);
+      made.off('error', handlers.error);
+      if (sharedAs === null) void made.close();
+      else release(sharedAs, made);
       setSocket((current) => (current === made ? null : current));
     };
   }, [href, key, enabled]);

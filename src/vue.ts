@@ -9,6 +9,7 @@ import type { SocketError } from './errors.js';
 import type { OpenInfo, SocketState } from './events.js';
 import type { Options, SendData } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
+import { acquire, release, shareKey } from './shared.js';
 import type { CloseTrace, SocketStats } from './traces.js';
 
 /** Options of the Vue {@link useResilientSocket}: the socket's {@link Options}, and the composable's own. */
@@ -19,6 +20,13 @@ export interface UseResilientSocketOptions extends Omit<Options, 'startClosed'> 
    * @default true
    */
   enabled?: MaybeRefOrGetter<boolean>;
+  /**
+   * Share one socket between every composable that asks for the same URL
+   * and option values with `share: true`: counted by reference, closed when
+   * the last scope is disposed. The first one's function options apply.
+   * @default false
+   */
+  share?: boolean;
   /**
    * Called for every message, in order, as it arrives.
    * @default undefined
@@ -77,7 +85,7 @@ export interface UseResilientSocketReturn {
  * const { state, lastJsonMessage, sendJson } = useResilientSocket(() => `wss://example.com/rooms/${room.value}`);
  */
 export function useResilientSocket(url: MaybeRefOrGetter<string | URL | null>, options: UseResilientSocketOptions = {}): UseResilientSocketReturn {
-  const { enabled = true, onMessage, onOpen, onClose, onError, ...socketOptions } = options;
+  const { enabled = true, share = false, onMessage, onOpen, onClose, onError, ...socketOptions } = options;
   const socket = shallowRef<ResilientSocket | null>(null);
   const state = shallowRef<SocketState>('closed');
   const lastMessage = shallowRef<MessageEvent | null>(null);
@@ -100,7 +108,8 @@ export function useResilientSocket(url: MaybeRefOrGetter<string | URL | null>, o
     stop = null;
   };
   const start = (href: string) => {
-    const made = new ResilientSocket(href, socketOptions);
+    const sharedAs = share ? shareKey(href, socketOptions) : null;
+    const made = sharedAs === null ? new ResilientSocket(href, socketOptions) : acquire(sharedAs, href, socketOptions);
     let live = true;
     const sync = () => {
       if (!live) return;
@@ -108,26 +117,41 @@ export function useResilientSocket(url: MaybeRefOrGetter<string | URL | null>, o
       stats.value = made.stats;
       traces.value = made.traces;
     };
+    const handlers = {
+      message: (event: MessageEvent) => {
+        if (!live) return;
+        lastMessage.value = event;
+        onMessage?.(event);
+      },
+      open: (info: OpenInfo) => live && onOpen?.(info),
+      close: (info: CloseInfo) => {
+        if (!live) return;
+        lastClose.value = info;
+        sync();
+        onClose?.(info);
+      },
+      error: (error: SocketError) => live && onError?.(error),
+    };
     made.on('state', sync);
     made.on('trace', sync);
-    made.on('message', (event) => {
-      if (!live) return;
-      lastMessage.value = event;
-      onMessage?.(event);
-    });
-    made.on('open', (info) => live && onOpen?.(info));
-    made.on('close', (info) => {
-      if (!live) return;
-      lastClose.value = info;
-      sync();
-      onClose?.(info);
-    });
-    made.on('error', (error) => live && onError?.(error));
+    made.on('message', handlers.message);
+    made.on('open', handlers.open);
+    made.on('close', handlers.close);
+    made.on('error', handlers.error);
+    // A shared socket is made idle by its first user: start it (nothing happens once started).
+    made.open();
     socket.value = made;
     sync();
     stop = () => {
       live = false;
-      void made.close();
+      made.off('state', sync);
+      made.off('trace', sync);
+      made.off('message', handlers.message);
+      made.off('open', handlers.open);
+      made.off('close', handlers.close);
+      made.off('error', handlers.error);
+      if (sharedAs === null) void made.close();
+      else release(sharedAs, made);
       socket.value = null;
       state.value = 'closed';
     };

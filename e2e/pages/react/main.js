@@ -8,12 +8,13 @@ const w = /** @type {any} */ (window);
 w.received = [];
 w.states = [];
 
-/** @param {{ url: string, enabled: boolean, heartbeat: object | false }} props */
-function Socket({ url, enabled, heartbeat }) {
+/** @param {{ url: string, enabled: boolean, heartbeat: object | false, share?: boolean }} props */
+function Socket({ url, enabled, heartbeat, share = false }) {
   // An inline options object, new on every render: it must not reconnect.
   const socket = useResilientSocket(url, {
     enabled,
     heartbeat,
+    share,
     minReconnectDelay: 100,
     jitter: 'none',
     onMessage: (event) => w.received.push(event.data),
@@ -33,9 +34,20 @@ function App() {
     mounted: true,
     heartbeat: params.has('heartbeat') ? JSON.parse(params.get('heartbeat') ?? '') : false,
     renders: 0,
+    // ?share: two components asking for the same socket with share: true.
+    share: params.has('share'),
+    second: true,
   });
   w.setProps = (/** @type {object} */ next) => setProps((previous) => ({ ...previous, ...next }));
-  return props.mounted ? h(Socket, props) : h('p', { id: 'state' }, 'unmounted');
+  if (!props.mounted) return h('p', { id: 'state' }, 'unmounted');
+  if (!props.share) return h(Socket, props);
+  return h('div', null, h(Socket, props), props.second ? h('div', { id: 'second' }, h(SharedTwin, props)) : null);
+}
+
+/** The second user of a shared socket: the same URL and options. @param {any} props */
+function SharedTwin(props) {
+  const socket = useResilientSocket(props.url, { enabled: props.enabled, heartbeat: props.heartbeat, share: true, minReconnectDelay: 100, jitter: 'none' });
+  return h('span', { className: 'twin' }, socket.state);
 }
 
 createRoot(/** @type {HTMLElement} */ (document.getElementById('root'))).render(h(StrictMode, null, h(App)));
