@@ -287,6 +287,22 @@ export function tables(r) {
       ],
     });
   }
+  if (r.hooks) {
+    out.push({
+      title: '8. UI hooks against a half-open peer (first open → next open)',
+      head: ['hook', 'recovered', 'median', 'p95'],
+      rows: r.hooks.clients.map((/** @type {any} */ c) => [
+        c.client,
+        `${c.recovered}/${c.of}`,
+        c.recovered ? fmtMs(c.recoveryMs.median) : `not within ${r.hooks.limitMs / 1000} s`,
+        c.recovered ? fmtMs(c.recoveryMs.p95) : '—',
+      ]),
+      notes: [
+        'Each hook with a ping per second, the peer declared dead after 1 s more without a reply, and a 100 ms retry, in Chromium against /silent (accepts, then neither reads nor writes).',
+        'react-use-websocket and VueUse close with the browser\'s close(), which against a silent peer waits for Chromium\'s 60 s closing-handshake timeout before their reconnect starts.',
+      ],
+    });
+  }
   return out;
 }
 

@@ -3,7 +3,8 @@
  * `npm run bench [-- --quick]`: resilient-socket side by side with the
  * native WebSocket, reconnecting-websocket and partysocket, in one run, in
  * real Chromium (and in Node for the storm), and the SDK beside the native
- * socket in Chromium and Firefox (table 7).
+ * socket in Chromium and Firefox (table 7), and the React and Vue bindings
+ * beside react-use-websocket and VueUse against a half-open peer (table 8).
  *
  * Full run: bench/results/latest.json, latest.md, close-latency.svg and
  * storm.svg. `--quick` (the CI smoke run, under two minutes) uses fewer trials
@@ -21,6 +22,7 @@ import { PEERS, SDK_VERSION, buildPageBundles, ensureSdkBuild } from './lib/bund
 import { LONG_WAIT, runShortTrials, startLongWaits, summarizeCloseLatency } from './lib/close-latency.js';
 import { measureDetection } from './lib/detection.js';
 import { measureEngines } from './lib/engines.js';
+import { measureHooks } from './lib/hooks.js';
 import { RESULTS, ROOT, round } from './lib/env.js';
 import { begin, done, elapsedSeconds, progress } from './lib/progress.js';
 import { measureRecovery } from './lib/recovery.js';
@@ -63,6 +65,8 @@ const SETTINGS = quick
       engineTrials: 2,
       engineLongTrials: 1,
       engineWindowMs: 3_000,
+      hookTrials: 1,
+      hookLimitMs: 8_000,
     }
   : {
       closeTrials: 15,
@@ -86,6 +90,8 @@ const SETTINGS = quick
       engineTrials: 5,
       engineLongTrials: 3,
       engineWindowMs: 10_000,
+      hookTrials: 3,
+      hookLimitMs: 90_000,
     };
 
 function gitDescribe() {
@@ -176,6 +182,9 @@ async function main() {
       progress: (s) => progress(s + bg()),
     });
 
+    begin('8. UI hooks against a half-open peer');
+    results.hooks = await measureHooks({ context, server, trials: SETTINGS.hookTrials, limitMs: SETTINGS.hookLimitMs, progress: (s) => progress(s + bg()) });
+
     begin('7. engines: the SDK and the native socket in Chromium and Firefox');
     results.engines = await measureEngines({
       server,
@@ -230,6 +239,7 @@ async function main() {
     storm: results.storm,
     soak: results.soak,
     engines: results.engines,
+    hooks: results.hooks,
     sizes: results.sizes,
   };
   mkdirSync(RESULTS, { recursive: true });
