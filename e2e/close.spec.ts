@@ -148,8 +148,9 @@ test('a rejected upgrade emits errors and retries with growing backoff', async (
 });
 
 test('messages sent while reconnecting arrive once, in order', async ({ harness, server }) => {
+  // A delay long enough that the sends below land while reconnecting, however late the poll sees the close.
   await harness.evaluate(
-    (u) => (window as any).make(u, { minReconnectDelay: 300, jitter: 'none' }),
+    (u) => (window as any).make(u, { minReconnectDelay: 2000, jitter: 'none' }),
     server.url('reset', { after: 100, times: 1 }),
   );
   await waitForEvents(harness, 'close');
