@@ -13,6 +13,7 @@
 export { ResilientSocket } from './resilient-socket.js';
 export { TracedWebSocket, type SocketCloseEvent } from './traced-websocket.js';
 export { toStore, type SocketSnapshot, type SocketStore } from './store.js';
+export { diagnose, IDLE_LIMITS_S, type CloseDiagnosis, type DiagnosisCause } from './diagnose.js';
 export {
   classifyClose,
   closeCodeName,
