@@ -30,6 +30,16 @@ function trace(over: Partial<CloseTrace> = {}, livedMs = 10_000): CloseTrace {
     nativeErrorAt: null,
     afterFailureMs: null,
     abandonedSockets: 0,
+    id: '00000000-0000-4000-8000-000000000000',
+    messagesIn: 3,
+    messagesOut: 3,
+    bytesIn: 30,
+    bytesOut: 30,
+    largestIn: 10,
+    largestOut: 10,
+    longestSilenceMs: livedMs / 2,
+    firstMessageMs: 5,
+    bufferedAmountAtClose: null,
     ...over,
   };
 }

@@ -29,6 +29,7 @@ import {
 } from './options.js';
 import { redactUrl, scrubError } from './redact.js';
 import { type CancelTimer, startTimer } from './timer.js';
+import { Traffic, connectionId } from './traffic.js';
 import type { CloseTrace } from './traces.js';
 import { parseSocketUrl } from './url.js';
 
@@ -64,6 +65,8 @@ export interface Attempt {
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
 const READY_STATE = { connecting: 0, open: 1, closing: 2, closed: 3 } as const;
+/** The page's time origin: event time stamps count from it, as `now()` does. */
+const TIME_ORIGIN = (globalThis as { performance?: Performance }).performance?.timeOrigin ?? 0;
 const NATIVE_EVENTS = ['open', 'message', 'error', 'close'] as const;
 type HandlerType = 'open' | 'message' | 'error' | 'close';
 type Handler = ((this: TracedWebSocket, event: any) => unknown) | null;
@@ -156,6 +159,12 @@ export class TracedWebSocket extends EventTarget {
   private readonly afterFailure: number | null;
   /** When the native socket fired `error`. */
   private errorAt: number | null = null;
+  /** What the connection carried. */
+  private readonly traffic = new Traffic();
+  /** `bufferedAmount` when this page asked to close. */
+  private bufferedAtClose: number | null = null;
+  /** The connection's id, unique across pages and sessions. @internal */
+  readonly id = connectionId();
   private readonly hooks: ConnectionHooks | null;
   private readonly closeTimeout: number;
   private readonly redact: boolean | ((url: string) => string);
@@ -288,6 +297,7 @@ export class TracedWebSocket extends EventTarget {
     if (this.state === 'connecting') throw new DOMException(`Failed to execute 'send': still in CONNECTING state`, 'InvalidStateError');
     if (this.state !== 'open' || !this.native || !this.nativeOpen) return;
     this.native.send(data);
+    this.traffic.sent(data);
   }
 
   /**
@@ -331,6 +341,7 @@ export class TracedWebSocket extends EventTarget {
   requestClose(code: number, reason: string, cause: CloseCause, wait: boolean): void {
     if (this.state === 'closed' || this.closeRequestedAt !== null) return;
     this.closeRequestedAt = now();
+    this.bufferedAtClose = this.native?.bufferedAmount ?? null;
     if (this.state === 'closing') {
       // Closing already on the server's initiative: its close event settles this request, within closeTimeout.
       this.startCloseTimer(cause);
@@ -361,6 +372,8 @@ export class TracedWebSocket extends EventTarget {
         return this.onOpen();
       case 'message':
         if (this.state !== 'open') return;
+        // The event's own time stamp (ms from the time origin) costs nothing to read; now() is the fallback (ws in Node).
+        this.traffic.received((event as MessageEvent).data, event.timeStamp > 0 ? TIME_ORIGIN + event.timeStamp : now());
         if (this.hooks) return this.hooks.message(this, event as MessageEvent);
         // A new event: one cannot be dispatched twice. Blob or ArrayBuffer as binaryType was when it arrived.
         this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data, origin: (event as MessageEvent).origin }));
@@ -409,6 +422,7 @@ export class TracedWebSocket extends EventTarget {
     this.clearConnectTimer();
     this.state = 'open';
     this.openAt = now();
+    this.traffic.opened(this.openAt);
     this.hooks?.open(this);
     this.dispatchEvent(new Event('open'));
   }
@@ -464,6 +478,9 @@ export class TracedWebSocket extends EventTarget {
       nativeErrorAt: this.errorAt,
       afterFailureMs: opened ? null : this.afterFailure,
       abandonedSockets: abandonedNow,
+      id: this.id,
+      ...this.traffic.fields(closeAt),
+      bufferedAmountAtClose: this.bufferedAtClose,
     };
     // The supervisor first: it decides what follows before the reconnect engine hears of the close.
     this.hooks?.close(this, this.record);

@@ -53,6 +53,26 @@ export interface CloseTrace extends CloseInfo {
    * counts (from 32) slow attempts down; near 255 Chromium refuses new sockets.
    */
   readonly abandonedSockets: number;
+  /** The connection's id: a random UUID, unique across pages and sessions, for matching server logs. */
+  readonly id: string;
+  /** Messages received while open (heartbeat pongs included). */
+  readonly messagesIn: number;
+  /** Messages handed to the browser while open (heartbeat pings included). */
+  readonly messagesOut: number;
+  /** Bytes received: UTF-8 for text, as on the wire without framing. */
+  readonly bytesIn: number;
+  /** Bytes sent, counted as `bytesIn`. */
+  readonly bytesOut: number;
+  /** The largest message received, in bytes. */
+  readonly largestIn: number;
+  /** The largest message sent, in bytes. */
+  readonly largestOut: number;
+  /** The longest time without an inbound message while open (from open, between messages, to the close), in ms; `null` if it never opened. */
+  readonly longestSilenceMs: number | null;
+  /** Ms from open to the first inbound message; `null` when none came. */
+  readonly firstMessageMs: number | null;
+  /** `bufferedAmount` of the native socket when this page asked to close; `null` when it did not. */
+  readonly bufferedAmountAtClose: number | null;
 }
 
 /** A fixed-size buffer that keeps the newest `limit` items. */
