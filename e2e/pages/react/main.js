@@ -1,5 +1,5 @@
 // A React app under StrictMode with one useResilientSocket hook, driven by
-// e2e/react.spec.ts through window.setProps(). ?url= is the first URL.
+// e2e/bindings.spec.ts through window.setProps(). ?url= is the first URL.
 import { StrictMode, createElement as h, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { useResilientSocket } from 'resilient-socket/react';

@@ -1,4 +1,4 @@
-// A Vue app with one useResilientSocket composable, driven by e2e/vue.spec.ts
+// A Vue app with one useResilientSocket composable, driven by e2e/bindings.spec.ts
 // through window.setProps(). ?url= is the first URL.
 import { createApp, defineComponent, h, ref, watch } from 'vue';
 import { useResilientSocket } from 'resilient-socket/vue';
