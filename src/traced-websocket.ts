@@ -65,8 +65,6 @@ export interface Attempt {
 export type ConnectionState = 'connecting' | 'open' | 'closing' | 'closed';
 
 const READY_STATE = { connecting: 0, open: 1, closing: 2, closed: 3 } as const;
-/** The page's time origin: event time stamps count from it, as `now()` does. */
-const TIME_ORIGIN = (globalThis as { performance?: Performance }).performance?.timeOrigin ?? 0;
 const NATIVE_EVENTS = ['open', 'message', 'error', 'close'] as const;
 type HandlerType = 'open' | 'message' | 'error' | 'close';
 type Handler = ((this: TracedWebSocket, event: any) => unknown) | null;
@@ -372,8 +370,7 @@ export class TracedWebSocket extends EventTarget {
         return this.onOpen();
       case 'message':
         if (this.state !== 'open') return;
-        // The event's own time stamp (ms from the time origin) costs nothing to read; now() is the fallback (ws in Node).
-        this.traffic.received((event as MessageEvent).data, event.timeStamp > 0 ? TIME_ORIGIN + event.timeStamp : now());
+        this.traffic.received((event as MessageEvent).data);
         if (this.hooks) return this.hooks.message(this, event as MessageEvent);
         // A new event: one cannot be dispatched twice. Blob or ArrayBuffer as binaryType was when it arrived.
         this.dispatchEvent(new MessageEvent('message', { data: (event as MessageEvent).data, origin: (event as MessageEvent).origin }));
@@ -422,7 +419,7 @@ export class TracedWebSocket extends EventTarget {
     this.clearConnectTimer();
     this.state = 'open';
     this.openAt = now();
-    this.traffic.opened(this.openAt);
+    this.traffic.opened();
     this.hooks?.open(this);
     this.dispatchEvent(new Event('open'));
   }
@@ -479,7 +476,7 @@ export class TracedWebSocket extends EventTarget {
       afterFailureMs: opened ? null : this.afterFailure,
       abandonedSockets: abandonedNow,
       id: this.id,
-      ...this.traffic.fields(closeAt),
+      ...this.traffic.fields(),
       bufferedAmountAtClose: this.bufferedAtClose,
     };
     // The supervisor first: it decides what follows before the reconnect engine hears of the close.
