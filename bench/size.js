@@ -31,18 +31,20 @@ import { build } from 'vite';
  * The core grew by the engine observations in every trace (nativeErrorAt,
  * afterFailureMs, the page-wide record of failed hosts), then by stable
  * snapshots, the idle state with startClosed/open(), and nativeSocket, then
- * by each trace's id and traffic counts (612 B gzip).
+ * by each trace's id and traffic counts (612 B gzip), then by the unload
+ * trace and stats.closesByDiagnosis (448 B gzip: the diagnosis without its
+ * words, which stay in diagnose() and out of the core).
  * Raise one only with a reason in the commit that does it.
  */
 export const BUDGETS = {
-  esm: { min: 46_700, gzip: 14_100 },
-  cdn: { min: 46_800, gzip: 14_150 },
+  esm: { min: 47_500, gzip: 14_350 },
+  cdn: { min: 47_600, gzip: 14_380 },
   // TracedWebSocket alone, as an app that imports nothing else bundles it.
   traced: { min: 16_200, gzip: 6_050 },
   // The React hook with the core (measured 48,409 / 14,846 B: the hook adds 2,652 / 1,006 B to the core).
-  react: { min: 49_400, gzip: 15_150 },
+  react: { min: 50_200, gzip: 15_400 },
   // The Vue composable with the core (measured 47,466 / 14,516 B: it adds 1,709 / 676 B to the core).
-  vue: { min: 48_400, gzip: 14_800 },
+  vue: { min: 49_200, gzip: 15_050 },
 };
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -25,7 +25,7 @@ export interface Lane {
   latencyMs: number | null;
 }
 
-export type RowEvent = 'connecting' | 'open' | 'closing' | 'closed' | 'browser close' | 'reconnect' | 'offline' | 'final' | 'error';
+export type RowEvent = 'connecting' | 'open' | 'closing' | 'closed' | 'diagnosis' | 'browser close' | 'reconnect' | 'offline' | 'final' | 'error';
 
 /** One line of the event log. */
 export interface Row {

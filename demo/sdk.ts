@@ -4,7 +4,7 @@
  * close rows come from `trace`, which carries the connection number and
  * the SDK's own timestamps.
  */
-import { type CloseTrace, type Options, ResilientSocket } from '../src/index';
+import { type CloseTrace, type Options, ResilientSocket, diagnose } from '../src/index';
 import { type Lane, type Store, now } from './model';
 import { formatMs } from './format';
 
@@ -117,5 +117,8 @@ export class SdkProbe {
       latencyMs: trace.latencyMs,
       note: `${trace.initiator}${trace.reason ? ` "${trace.reason}"` : ''}, ${next}${waiting}`,
     });
+    // What diagnose() makes of it, given the socket's earlier traces (as stats.closesByDiagnosis counts it).
+    const { cause, summary, fix } = diagnose(trace, this.socket.traces);
+    this.store.log(lane, 'diagnosis', { at: trace.closeAt, note: `${cause}: ${summary} ${fix}` });
   }
 }

@@ -16,6 +16,7 @@ export function renderStats(container: HTMLElement, stats: SocketStats | null): 
     return;
   }
   const causes = Object.entries(stats.closesByCause).map(([cause, n]) => `${cause} ${n}`).join(' · ') || '—';
+  const diagnoses = Object.entries(stats.closesByDiagnosis).map(([cause, n]) => `${cause} ${n}`).join(' · ') || '—';
   container.replaceChildren(
     group('Connections', [
       ['connects', String(stats.connects)],
@@ -33,6 +34,7 @@ export function renderStats(container: HTMLElement, stats: SocketStats | null): 
       ['max', formatMs(stats.maxCloseLatencyMs)],
     ]),
     line('Closes by cause', causes),
+    line('Closes by diagnosis', diagnoses),
   );
 }
 

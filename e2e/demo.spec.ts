@@ -138,6 +138,11 @@ test('never-reads: the SDK settles as a timeout within closeTimeout while the na
   // Against Chromium's 60 s; the margin absorbs a loaded machine.
   expect(latency).toBeLessThan(CLOSE_TIMEOUT + 1000);
 
+  // Its diagnosis follows it in the log.
+  await expect(app.locator('#log tr[data-client="sdk"][data-event="diagnosis"]')).toHaveCount(1);
+  await expect(app.locator('#log tr[data-client="sdk"][data-event="diagnosis"]')).toContainText('server-not-reading');
+  await expect(app.locator('#stats')).toContainText('server-not-reading 1');
+
   await expect(app.locator('#sdk-state')).toHaveText('CLOSED');
   await expect(app.locator('#native-state')).toHaveText('CLOSING');
   await expect(app.locator('#log tr[data-client="native"][data-event="closed"]')).toHaveCount(0);

@@ -36,6 +36,7 @@ export type CloseInitiator = 'client' | 'server' | 'network';
  * - `stall`: `bufferedAmount` stayed above zero without falling for `stallTimeout`.
  * - `offline`: the browser went offline.
  * - `pagehide`: the page entered the back/forward cache.
+ * - `unload`: the page was unloaded (`pagehide` not persisted) while connected.
  * - `connect-timeout`: the connection did not open within `connectTimeout`.
  * - `url`: the URL provider threw, rejected or returned an invalid URL.
  * - `server`: the server sent a Close frame.
@@ -48,6 +49,7 @@ export type CloseCause =
   | 'stall'
   | 'offline'
   | 'pagehide'
+  | 'unload'
   | 'connect-timeout'
   | 'url'
   | 'server'

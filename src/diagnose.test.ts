@@ -72,6 +72,7 @@ describe('diagnose', () => {
   it('offline and the back/forward cache', () => {
     expect(diagnose(trace({ initiator: 'client', cause: 'offline' })).cause).toBe('offline');
     expect(diagnose(trace({ initiator: 'client', cause: 'pagehide' })).cause).toBe('page-hidden');
+    expect(diagnose(trace({ initiator: 'client', cause: 'unload' })).cause).toBe('unload');
   });
 
   it('never opened: connect-failed, with what the page observed', () => {
@@ -82,16 +83,22 @@ describe('diagnose', () => {
   });
 
   it('an idle timeout needs two connections ending on the same idle limit', () => {
-    const first = trace({ connection: 1 }, 60_800);
-    const second = trace({ connection: 2 }, 59_100);
+    // Busy at first, then silent until the proxy dropped it: the longest silence, not the lifetime, is on the limit.
+    const first = trace({ connection: 1, longestSilenceMs: 60_800 }, 95_000);
+    const second = trace({ connection: 2, longestSilenceMs: 59_100 }, 61_000);
     expect(diagnose(first, [first]).cause).toBe('network');
     const d = diagnose(second, [first, second]);
     expect(d.cause).toBe('idle-timeout');
     expect(d.summary).toMatch(/60 s/);
     expect(d.fix).toMatch(/heartbeat/);
-    // A different limit, or a lifetime far from any, is no pattern.
-    expect(diagnose(trace({ connection: 3 }, 100_500), [first]).cause).toBe('network');
-    expect(diagnose(trace({ connection: 3 }, 75_000), [first, second]).cause).toBe('network');
+    expect(d.evidence.join(' ')).toMatch(/59\.1 s without an inbound message.*1 earlier connection/);
+    // A different limit, a silence far from any, or a close this page asked for, is no pattern.
+    expect(diagnose(trace({ connection: 3, longestSilenceMs: 100_500 }), [first]).cause).toBe('network');
+    expect(diagnose(trace({ connection: 3, longestSilenceMs: 75_000 }, 80_000), [first, second]).cause).toBe('network');
+    expect(diagnose(trace({ connection: 3, longestSilenceMs: 60_000, initiator: 'client', cause: 'heartbeat' }), [first, second]).cause).toBe('dead-peer');
+    // AWS NLB's 350 s.
+    const nlb = [trace({ connection: 1, longestSilenceMs: 350_200 }, 400_000), trace({ connection: 2, longestSilenceMs: 349_000 }, 350_000)];
+    expect(diagnose(nlb[1]!, nlb).summary).toMatch(/350 s/);
   });
 
   it('a clean close asked for by this page is clean; anything else abnormal is the network', () => {

@@ -1,7 +1,8 @@
 /**
- * Page and network lifecycle: `offline`/`online`, and `pagehide`/`pageshow`
- * with `persisted` (the back/forward cache). Listeners are added only where
- * a `window` exists, and removed by the function returned.
+ * Page and network lifecycle: `offline`/`online`, `pagehide`/`pageshow`
+ * with `persisted` (the back/forward cache), and `pagehide` without it (an
+ * unload). Listeners are added only where a `window` exists, and removed by
+ * the function returned.
  *
  * @module
  */
@@ -14,6 +15,8 @@ export interface LifecycleHandlers {
   pagehide(): void;
   /** The page came back from the back/forward cache. */
   pageshow(): void;
+  /** The page is being unloaded (`pagehide` not persisted). */
+  unload(): void;
 }
 
 /**
@@ -24,18 +27,21 @@ export function watchLifecycle(handlers: LifecycleHandlers, network: boolean, pa
   const target = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
   if (!target || (!network && !page)) return () => {};
   const listeners: Array<[string, (event: Event) => void]> = [];
+  // pagehide in the capture phase: at the target (window), capturing listeners run before the
+  // others, so what the SDK records on pagehide is there when an app's own pagehide handler runs.
+  const capture = (type: string) => type === 'pagehide';
   if (network) {
     listeners.push(['offline', () => handlers.offline()], ['online', () => handlers.online()]);
   }
   if (page) {
     listeners.push(
-      ['pagehide', (e) => (e as PageTransitionEvent).persisted && handlers.pagehide()],
+      ['pagehide', (e) => ((e as PageTransitionEvent).persisted ? handlers.pagehide() : handlers.unload())],
       ['pageshow', (e) => (e as PageTransitionEvent).persisted && handlers.pageshow()],
     );
   }
-  for (const [type, fn] of listeners) target.addEventListener(type, fn);
+  for (const [type, fn] of listeners) target.addEventListener(type, fn, capture(type));
   return () => {
-    for (const [type, fn] of listeners) target.removeEventListener(type, fn);
+    for (const [type, fn] of listeners) target.removeEventListener(type, fn, capture(type));
   };
 }
 

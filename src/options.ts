@@ -172,7 +172,10 @@ export interface Options {
   handleOffline?: boolean;
   /**
    * React to `pagehide` and `pageshow` with `persisted`: close before the page
-   * enters the back/forward cache and reconnect when it is restored.
+   * enters the back/forward cache and reconnect when it is restored. On
+   * `pagehide` without `persisted` (an unload), end the live connection with
+   * a final trace (`cause: 'unload'`) before the app's own `pagehide`
+   * listeners run, so that they can send it.
    * @default true
    */
   handlePageLifecycle?: boolean;

@@ -442,3 +442,42 @@ describe('offline and the back/forward cache together', () => {
   });
 });
 
+
+describe('unload (pagehide not persisted)', () => {
+  it('records the live connection’s final trace before the app’s own pagehide handler runs, and nothing follows', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { socket, log, native } = await connected({ handlePageLifecycle: true });
+    native.serverMessage('hi');
+    socket.send('queued?');
+    // The app's handler, added after the socket's: it already sees the trace.
+    const seen: string[] = [];
+    win.addEventListener('pagehide', () => seen.push(...log.trace.map((t) => t.cause)));
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(seen).toEqual(['unload']);
+    expect(log.trace[0]).toMatchObject({ cause: 'unload', initiator: 'client', kind: 'abnormal', code: 1006, wasClean: false, willReconnect: false, messagesIn: 1, messagesOut: 1 });
+    // The server is told why.
+    expect(native.closeCalls).toEqual([{ code: 1000, reason: 'unload' }]);
+    expect(socket.state).toBe('closed');
+    expect(socket.stats.closesByDiagnosis).toEqual({ unload: 1 });
+    await settle(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+    // The listeners are gone with it.
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(log.trace).toHaveLength(1);
+  });
+
+  it('while waiting to reconnect: closed, with no trace (no connection was live)', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { socket, log, native } = await connected({ handlePageLifecycle: true });
+    native.fail();
+    expect(socket.state).toBe('reconnecting');
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(socket.state).toBe('closed');
+    expect(log.trace).toHaveLength(1);
+    await settle(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+});

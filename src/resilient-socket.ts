@@ -14,6 +14,7 @@ import { Engine } from './engine.js';
 import { SocketError, describe } from './errors.js';
 import type { SocketEvents, SocketState } from './events.js';
 import { Heartbeat } from './heartbeat.js';
+import { diagnosisCause } from './diagnose.js';
 import { browserOffline, watchLifecycle } from './lifecycle.js';
 import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, type WebSocketLike, normalizeCloseArgs, normalizeOptions } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
@@ -468,6 +469,7 @@ export class ResilientSocket {
     const trace: CloseTrace = { ...closed, ...info };
     this.traceBuffer.push(trace);
     this.traceOf.set(socket, trace);
+    this.statsCollector.diagnosed(diagnosisCause(trace, this.traceBuffer.view()));
     const restarted = isCurrent && this.after === 'restart';
     if (restarted) this.after = 'policy';
     if (typeof delay === 'number') {
@@ -565,6 +567,7 @@ export class ResilientSocket {
         online: () => this.resume('offline'),
         pagehide: () => this.suspend('pagehide'),
         pageshow: () => this.resume('pagehide'),
+        unload: () => this.unload(),
       },
       this.settings.handleOffline,
       this.settings.handlePageLifecycle,
@@ -587,6 +590,26 @@ export class ResilientSocket {
     } else {
       this.engine.stop();
       this.setState('offline');
+    }
+  }
+
+  /**
+   * The page is being unloaded: the live connection ends now, with a final
+   * trace (cause `unload`) that the app's own `pagehide` handlers can still
+   * send, and nothing follows.
+   */
+  private unload(): void {
+    if (this.after === 'stop' && !this.current) return;
+    this.course++;
+    this.after = 'stop';
+    this.unwatch();
+    this.stopWatchdogs();
+    this.engine.stop();
+    const socket = this.current;
+    if (socket && socket.state !== 'closed') socket.abandon('unload', 'unload');
+    else if (this.currentState !== 'closed') {
+      this.setState('closed');
+      this.releaseQueue();
     }
   }
 

@@ -142,6 +142,19 @@ describe('TracedWebSocket: the honest close', () => {
     expect(socket.trace).toMatchObject({ code: 1006, wasClean: false, kind: 'abnormal', latencyMs: 0 });
   });
 
+  it('terminate() while close() waits for its echo: closed at once, under the close asked for', () => {
+    const { socket, log, native } = make({ closeTimeout: 5000 });
+    native.serverOpen();
+    socket.close(4000, 'bye');
+    expect(socket.readyState).toBe(2);
+    socket.terminate();
+    expect(socket.readyState).toBe(3);
+    expect(log).toEqual(['open', 'close:1006', 'trace']);
+    expect(socket.trace).toMatchObject({ code: 1006, wasClean: false, kind: 'abnormal', cause: 'user', initiator: 'client' });
+    expect(native.closeCalls).toEqual([{ code: 4000, reason: 'bye' }]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('connectTimeout: an error, then close 1006', async () => {
     const { socket, log } = make({ connectTimeout: 1000 });
     await settle(1000);

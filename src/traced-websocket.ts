@@ -309,9 +309,25 @@ export class TracedWebSocket extends EventTarget {
     this.requestClose(args.code ?? 1000, args.reason, 'user', true);
   }
 
-  /** Abandons the connection at once: CLOSED, and `close` fires with 1006, not clean. */
+  /**
+   * Abandons the connection at once: CLOSED, and `close` fires with 1006,
+   * not clean; also while a `close()` waits for its echo.
+   */
   terminate(): void {
-    this.requestClose(1000, '', 'user', false);
+    this.abandon('user');
+  }
+
+  /**
+   * Ends the connection now, whatever its state: a Close frame (1000,
+   * `reason`) is still sent if none was, and the close is reported with 1006, not clean, under
+   * the cause of the close already asked for, else `cause`.
+   * @internal
+   */
+  abandon(cause: CloseCause, reason = ''): void {
+    this.requestClose(1000, reason, cause, false);
+    if (this.state === 'closed') return;
+    this.requestedCause ??= cause;
+    this.finish(1006, '', false, false, null);
   }
 
   /**

@@ -98,6 +98,7 @@ describe('StatsCollector', () => {
       attempts: 0,
       closesByKind: { clean: 0, abnormal: 0, timeout: 0 },
       closesByCause: {},
+      closesByDiagnosis: {},
       p50CloseLatencyMs: null,
       p95CloseLatencyMs: null,
       maxCloseLatencyMs: null,
@@ -122,6 +123,13 @@ describe('StatsCollector', () => {
     expect(s.reconnects).toBe(1);
     expect(s.closesByKind).toEqual({ clean: 1, abnormal: 2, timeout: 1 });
     expect(s.closesByCause).toEqual({ user: 2, network: 1, heartbeat: 1 });
+    stats.diagnosed('clean');
+    stats.diagnosed('dead-peer');
+    stats.diagnosed('dead-peer');
+    const d = stats.snapshot(0);
+    expect(d).not.toBe(s);
+    expect(d.closesByDiagnosis).toEqual({ clean: 1, 'dead-peer': 2 });
+    expect(Object.isFrozen(d.closesByDiagnosis)).toBe(true);
   });
 
   it('computes latency percentiles over requested closes only', () => {

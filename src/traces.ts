@@ -5,6 +5,7 @@
  * @module
  */
 import type { CloseCause, CloseInfo, CloseKind } from './close-info.js';
+import type { DiagnosisCause } from './diagnose.js';
 
 /** The full record of one connection. Everything in {@link CloseInfo}, plus timestamps. */
 export interface CloseTrace extends CloseInfo {
@@ -59,7 +60,12 @@ export interface CloseTrace extends CloseInfo {
   readonly messagesIn: number;
   /** Messages handed to the browser while open (heartbeat pings included). */
   readonly messagesOut: number;
-  /** Bytes received: UTF-8 for text, as on the wire without framing. */
+  /**
+   * Bytes received, without framing: `byteLength` of binary messages, and
+   * the `length` of text, which is its UTF-8 size when it is ASCII (as JSON
+   * mostly is) and less otherwise (text is not scanned: that would cost
+   * about 2 ns per character on every message).
+   */
   readonly bytesIn: number;
   /** Bytes sent, counted as `bytesIn`. */
   readonly bytesOut: number;
@@ -120,6 +126,13 @@ export interface SocketStats {
   readonly closesByKind: Readonly<Record<CloseKind, number>>;
   /** Closes by cause. */
   readonly closesByCause: Readonly<Partial<Record<CloseCause, number>>>;
+  /**
+   * Closes by the cause `diagnose()` names, counted as each trace is
+   * recorded (with the traces before it, so an idle timeout counts from its
+   * second occurrence). A close with no connection behind it (`close()`
+   * while waiting to reconnect) has no trace and is not counted here.
+   */
+  readonly closesByDiagnosis: Readonly<Partial<Record<DiagnosisCause, number>>>;
   /** Median close latency (ms) of closes that were requested, of connections that existed (not URL failures), or `null` before any. */
   readonly p50CloseLatencyMs: number | null;
   /** 95th percentile close latency (ms), or `null` before any. */
@@ -150,6 +163,7 @@ export class StatsCollector {
   private attempts = 0;
   private byKind: Record<CloseKind, number> = { clean: 0, abnormal: 0, timeout: 0 };
   private byCause: Partial<Record<CloseCause, number>> = {};
+  private byDiagnosis: Partial<Record<DiagnosisCause, number>> = {};
   private latencies = new RingBuffer<number>(LATENCY_SAMPLES);
   /** The last snapshot: handed out again until a count changes. */
   private last: SocketStats | null = null;
@@ -174,6 +188,12 @@ export class StatsCollector {
     if (info.latencyMs !== null) this.latencies.push(info.latencyMs);
   }
 
+  /** Counts the diagnosis of a recorded trace. */
+  diagnosed(cause: DiagnosisCause): void {
+    this.last = null;
+    this.byDiagnosis[cause] = (this.byDiagnosis[cause] ?? 0) + 1;
+  }
+
   /**
    * A snapshot of the figures, with the page's count of abandoned sockets
    * still closing: frozen, and the same object until a figure changes, so
@@ -188,6 +208,7 @@ export class StatsCollector {
       attempts: this.attempts,
       closesByKind: { ...this.byKind },
       closesByCause: { ...this.byCause },
+      closesByDiagnosis: { ...this.byDiagnosis },
       p50CloseLatencyMs: percentile(sorted, 50),
       p95CloseLatencyMs: percentile(sorted, 95),
       maxCloseLatencyMs: sorted.length ? sorted[sorted.length - 1]! : null,
@@ -196,7 +217,7 @@ export class StatsCollector {
   }
 }
 
-/** Freezes an object and the objects it holds (one level: the stats' two maps). */
+/** Freezes an object and the objects it holds (one level: the stats' maps). */
 function deepFreeze<T extends object>(value: T): T {
   for (const inner of Object.values(value)) if (inner !== null && typeof inner === 'object') Object.freeze(inner);
   return Object.freeze(value);
