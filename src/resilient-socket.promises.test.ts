@@ -468,6 +468,32 @@ describe('unload (pagehide not persisted)', () => {
     expect(log.trace).toHaveLength(1);
   });
 
+  it('a 1001 close just before the unload (Firefox closes first) is the unload: its trace goes again, corrected', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { socket, log, native } = await connected({ handlePageLifecycle: true });
+    native.serverClose(1001, '', true);
+    expect(log.trace[0]).toMatchObject({ code: 1001, initiator: 'server', cause: 'server', willReconnect: true });
+    await settle(50);
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(log.trace).toHaveLength(2);
+    expect(log.trace[1]).toMatchObject({ id: log.trace[0]!.id, code: 1001, wasClean: true, initiator: 'client', cause: 'unload', willReconnect: false });
+    expect(socket.traces).toEqual([log.trace[1]]);
+    expect(socket.state).toBe('closed');
+    await settle(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it('a server’s 1001 long before the unload stays the server’s', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { log, native } = await connected({ handlePageLifecycle: true, minReconnectDelay: 5000 });
+    native.serverClose(1001, '', true);
+    await settle(1500);
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(log.trace).toHaveLength(1);
+  });
+
   it('while waiting to reconnect: closed, with no trace (no connection was live)', async () => {
     const win = new EventTarget();
     vi.stubGlobal('window', win);

@@ -45,6 +45,9 @@ const READY_STATE: Record<SocketState, number> = {
  * - `restart`: `reconnect()` was called while the connection was closing: connect again at once.
  * - `offline`, `pagehide`: wait for `online` or `pageshow`.
  */
+/** How long before an unload a 1001 close counts as the browser's own close for it (Firefox closes first). */
+const UNLOAD_CLOSE_MS = 1000;
+
 type After = 'policy' | 'stop' | 'restart' | 'offline' | 'pagehide';
 
 /**
@@ -606,8 +609,16 @@ export class ResilientSocket {
     this.stopWatchdogs();
     this.engine.stop();
     const socket = this.current;
-    if (socket && socket.state !== 'closed') socket.abandon('unload', 'unload');
-    else if (this.currentState !== 'closed') {
+    if (socket && socket.state !== 'closed') return socket.abandon('unload', 'unload');
+    // Firefox closes a page's sockets itself, 1001 (Going Away), just before pagehide: that close
+    // was the unload, not the server's. Its trace is sent again, corrected (same id).
+    const last = this.traceBuffer.view().at(-1);
+    if (last && last.code === 1001 && last.initiator === 'server' && now() - last.closeAt < UNLOAD_CLOSE_MS) {
+      const corrected: CloseTrace = { ...last, initiator: 'client', cause: 'unload', willReconnect: false, nextDelayMs: null };
+      this.traceBuffer.replace(last, corrected);
+      this.emit('trace', corrected);
+    }
+    if (this.currentState !== 'closed') {
       this.setState('closed');
       this.releaseQueue();
     }
