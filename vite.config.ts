@@ -8,6 +8,8 @@
  *   `sideEffects: false`, bundlers skip modules nothing uses). Two more
  *   entries, dist/react.js and dist/vue.js (`resilient-socket/react`,
  *   `resilient-socket/vue`), share those modules; react and vue stay imports.
+ *   So do the reporting entries, dist/beacon.js, sentry.js, opentelemetry.js
+ *   and datadog.js, which import no vendor package (the app passes its own).
  * - `vite build --mode iife`: dist/resilient-socket.iife.js, one file for a
  *   `<script>` tag, dependencies bundled, a single global `ResilientSocket`.
  * - `vite build --mode iife-min`: the same, minified, with a source map.
@@ -39,7 +41,15 @@ function library(mode: string): UserConfig {
             fileName: () => `${pkg.name}.iife${minify ? '.min' : ''}.js`,
           }
         : {
-            entry: { [pkg.name]: 'src/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' },
+            entry: {
+              [pkg.name]: 'src/index.ts',
+              react: 'src/react.ts',
+              vue: 'src/vue.ts',
+              beacon: 'src/beacon.ts',
+              sentry: 'src/sentry.ts',
+              opentelemetry: 'src/opentelemetry.ts',
+              datadog: 'src/datadog.ts',
+            },
             formats: ['es'],
           },
       rolldownOptions: iife

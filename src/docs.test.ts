@@ -44,4 +44,18 @@ describe('README', () => {
     const docs = body.split(/^ {2}\w+\?:.*$/m).slice(0, -1);
     docs.forEach((doc, i) => expect(doc, `@default of ${declared[i]}`).toMatch(/@default /));
   });
+
+  it.each(['beacon.ts', 'opentelemetry.ts', 'datadog.ts', 'watch.ts'])('documents every option of %s, with its @default', (file) => {
+    const source = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+    const blocks = [...source.matchAll(/export interface \w*Options[^{]*\{([\s\S]*?)\n\}/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThan(0);
+    for (const body of blocks) {
+      const declared = [...body.matchAll(/^ {2}(\w+)\?:/gm)].map((m) => m[1]!);
+      const docs = body.split(/^ {2}\w+\?:.*$/m).slice(0, -1);
+      declared.forEach((name, i) => {
+        expect(docs[i], `@default of ${name} in ${file}`).toMatch(/@default /);
+        expect(row(name), `README row for ${name}`).toBeDefined();
+      });
+    }
+  });
 });

@@ -5,6 +5,10 @@
  * may use; `npm run test:types` does not include it, as it needs the build.
  */
 import { type CloseInfo, type CloseKind, ResilientSocket } from 'resilient-socket';
+import { traceBeacon } from 'resilient-socket/beacon';
+import { datadogVitals } from 'resilient-socket/datadog';
+import { openTelemetrySpans } from 'resilient-socket/opentelemetry';
+import { sentryBreadcrumbs } from 'resilient-socket/sentry';
 
 const socket = new ResilientSocket('wss://example.com/live', { closeTimeout: 500 });
 socket.on('close', (info) => {
@@ -16,3 +20,11 @@ socket.on('close', (info) => {
 // @ts-expect-error an unknown option
 new ResilientSocket('wss://example.com/live', { closeTimout: 500 });
 export const settled: Promise<CloseInfo> = socket.close();
+
+// The reporting entries, by their subpaths.
+export const reporters = [
+  traceBeacon('/telemetry/websocket').watch(socket),
+  sentryBreadcrumbs(socket, { addBreadcrumb: (crumb) => void crumb.level }),
+  openTelemetrySpans(socket, { startSpan: () => ({ setAttributes: () => {}, addEvent: () => {}, setStatus: () => {}, end: () => {} }) }),
+  datadogVitals(socket, { addAction: () => {} }),
+];
