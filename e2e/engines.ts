@@ -16,6 +16,12 @@ export interface EngineFacts {
   closingAfterServerClose: boolean;
   /** The page error or console error text the engine prints for a WebSocket that fails to connect or is cut by a navigation. */
   networkErrors: RegExp[];
+  /**
+   * On a navigation away, the engine closes the page's open sockets itself
+   * (1001 Going Away, handshake completed) before `pagehide`: Firefox. In
+   * Chromium they are still open at `pagehide`.
+   */
+  closesBeforePagehide: boolean;
 }
 
 export const ENGINE: Record<Engine, EngineFacts> = {
@@ -23,11 +29,13 @@ export const ENGINE: Record<Engine, EngineFacts> = {
     nativeCloseTimeoutMs: 60_000,
     closingAfterServerClose: true,
     networkErrors: [/WebSocket connection to '.*' failed/, /WebSocket is closed before the connection is established/],
+    closesBeforePagehide: false,
   },
   firefox: {
     nativeCloseTimeoutMs: 20_000,
     closingAfterServerClose: false,
     networkErrors: [/Firefox can.t establish a connection to the server at ws/, /The connection to ws.* was interrupted while the page was loading/],
+    closesBeforePagehide: true,
   },
 };
 

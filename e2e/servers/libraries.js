@@ -27,9 +27,9 @@ import { createServer } from 'node:http';
 import { Aedes } from 'aedes';
 import { buildSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { build } from 'vite';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { docs as yDocs, setupWSConnection } from '@y/websocket-server/utils';
+import { browserBundle } from './bundle.js';
 import { connectionBook } from './connections.js';
 import { acceptUpgrade, frame, frameReader, textFrame } from './frames.js';
 import { staticFiles } from './scenarios.js';
@@ -79,37 +79,7 @@ let bundling = null;
  * @returns {Promise<string>}
  */
 export function librariesBundle(root) {
-  bundling ??= (async () => {
-    const result = await build({
-      configFile: false,
-      root,
-      logLevel: 'silent',
-      publicDir: false,
-      // Library mode leaves process.env alone; the browser has none.
-      define: { 'process.env.NODE_ENV': '"production"' },
-      plugins: [
-        {
-          name: 'libs-entry',
-          enforce: 'pre',
-          resolveId: (id) => (id.endsWith(ENTRY_ID) ? '\0' + ENTRY_ID : null),
-          load: (id) => (id === '\0' + ENTRY_ID ? LIBS_ENTRY : null),
-        },
-      ],
-      build: {
-        write: false,
-        target: 'es2022',
-        minify: false,
-        sourcemap: false,
-        reportCompressedSize: false,
-        lib: { entry: ENTRY_ID, name: 'Libs', formats: ['iife'], fileName: () => 'libs.iife.js' },
-      },
-    });
-    for (const out of Array.isArray(result) ? result : [result]) {
-      const chunk = /** @type {any} */ (out).output?.find((/** @type {any} */ o) => o.type === 'chunk');
-      if (chunk) return /** @type {string} */ (chunk.code);
-    }
-    throw new Error('Vite produced no chunk for the libraries bundle');
-  })();
+  bundling ??= browserBundle({ root, entry: LIBS_ENTRY, name: 'Libs', id: ENTRY_ID });
   bundling.catch(() => (bundling = null));
   return bundling;
 }

@@ -16,6 +16,7 @@
  * | `/slow-close`      | echoes the client's Close frame after a delay | `delay` ms (500) |
  * | `/close-and-hold`  | upgrades by hand, sends a Close frame, then keeps the TCP connection open and records what arrives; later connections echo | `code` (1012), `after` ms (50), `times` (1) |
  * | `/reject`          | answers the upgrade with an HTTP error | `status` (503) |
+ * | `/idle-drop`       | echo, and drops the TCP connection with no Close frame after `after` ms without a message either way (a proxy's idle timeout) | `after` ms (1000) |
  *
  * `times` counts connections per router and path, so a test that reconnects
  * sees the fault once and then a working server.
@@ -30,7 +31,7 @@ import { acceptUpgrade, closeFrame, frameReader, textFrame } from './frames.js';
 /** @typedef {import('node:http').IncomingMessage} Req */
 /** @typedef {import('node:stream').Duplex} Duplex */
 
-export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo', 'heartbeat', 'burst', 'reset', 'close-with-code', 'slow-close', 'close-and-hold', 'reject']);
+export const SCENARIOS = /** @type {const} */ (['never-reads', 'silent', 'echo', 'heartbeat', 'burst', 'reset', 'close-with-code', 'slow-close', 'close-and-hold', 'reject', 'idle-drop']);
 
 /**
  * @typedef {object} ScenarioRouter
@@ -188,6 +189,20 @@ export function createScenarioRouter({ prefix = '' } = {}) {
         );
         return true;
       }
+      case 'idle-drop': {
+        // As a proxy with an idle timeout: any message, either way, restarts the clock.
+        const after = num('after', 1000);
+        // Each message in is echoed, so a message either way restarts it here.
+        echo(name, req, socket, head, (ws) => {
+          let timer = setTimeout(() => socket.destroy(), after).unref();
+          ws.on('message', () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => socket.destroy(), after).unref();
+          });
+          socket.once('close', () => clearTimeout(timer));
+        });
+        return true;
+      }
       case 'reject': {
         const status = num('status', 503);
         track(name, socket);
@@ -251,13 +266,26 @@ export function staticFiles(root, headers) {
 
 /**
  * Starts every scenario on one HTTP server on 127.0.0.1 and a free port.
- * With `root`, it also serves the files below it over HTTP (with `headers` on HTML pages).
- * @param {{ root?: string, headers?: Record<string, string> }} [options]
+ * With `root`, it also serves the files below it over HTTP (with `headers` on HTML pages),
+ * and with `files`, scripts made on request (a bundle built in memory), by path.
+ * @param {{ root?: string, headers?: Record<string, string>, files?: Record<string, () => string | Promise<string>> }} [options]
  * @returns {Promise<ScenarioServer>}
  */
-export async function startScenarioServer({ root, headers = {} } = {}) {
+export async function startScenarioServer({ root, headers = {}, files = {} } = {}) {
   const router = createScenarioRouter();
-  const server = createServer(root ? staticFiles(root, headers) : (_req, res) => res.writeHead(426).end('WebSocket only'));
+  const fromDisk = root ? staticFiles(root, headers) : null;
+  const server = createServer(async (req, res) => {
+    const made = files[new URL(req.url ?? '/', 'http://x').pathname];
+    if (made && req.method === 'GET') {
+      try {
+        return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(await made());
+      } catch (error) {
+        return void res.writeHead(500).end(String(error));
+      }
+    }
+    if (fromDisk) return fromDisk(req, res);
+    res.writeHead(426).end('WebSocket only');
+  });
   server.on('upgrade', (req, socket, head) => {
     if (!router.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
   });
