@@ -40,6 +40,8 @@ export interface Row {
   readonly codeName?: string;
   readonly latencyMs?: number | null;
   readonly note?: string;
+  /** More than the note has room for: the row's tooltip. */
+  readonly detail?: string;
 }
 
 /** The clock the SDK stamps traces with. */

@@ -119,6 +119,6 @@ export class SdkProbe {
     });
     // What diagnose() makes of it, given the socket's earlier traces (as stats.closesByDiagnosis counts it).
     const { cause, summary, fix } = diagnose(trace, this.socket.traces);
-    this.store.log(lane, 'diagnosis', { at: trace.closeAt, note: `${cause}: ${summary} ${fix}` });
+    this.store.log(lane, 'diagnosis', { at: trace.closeAt, note: `${cause}: ${summary}`, detail: `Fix: ${fix}` });
   }
 }

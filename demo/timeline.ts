@@ -114,6 +114,7 @@ export function renderLog(tbody: HTMLTableSectionElement, rows: readonly Row[]):
       tr.dataset.client = row.client;
       tr.dataset.event = row.event;
       if (row.kind) tr.dataset.kind = row.kind;
+      if (row.detail) tr.title = row.detail;
       tr.append(
         cell(formatClock(row.at), 'time'),
         cell(row.label, `client client-${row.client}`),
