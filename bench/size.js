@@ -47,7 +47,8 @@ export const BUDGETS = {
   vue: { min: 49_200, gzip: 15_050 },
   // The reporting entries, each alone: diagnose() with its words, the URL redaction and the entry itself,
   // none of the core (measured 7,773 / 3,263; 6,845 / 2,856; 8,434 / 3,396; 6,856 / 2,855 B; set at +5 %).
-  beacon: { min: 8_200, gzip: 3_450 },
+  // The beacon then grew by ending the sockets it watches on an unload (8,334 / 3,488 B).
+  beacon: { min: 8_750, gzip: 3_660 },
   sentry: { min: 7_200, gzip: 3_000 },
   opentelemetry: { min: 8_900, gzip: 3_570 },
   datadog: { min: 7_200, gzip: 3_000 },

@@ -48,22 +48,27 @@ const test = base.extend<{ collector: Collector; server: ScenarioServer; page: P
   },
 });
 
-test('a navigation away delivers one beacon with the live connection’s final trace (cause unload), redacted', async ({ page, server, collector, browserName }) => {
+test('a navigation away delivers one beacon with each live connection’s final trace (cause unload), redacted', async ({ page, server, collector, browserName }) => {
   await page.goto(`${server.origin}/e2e/pages/reporters.html`);
   const url = server.url('echo', { token: 's3cret' });
   await page.evaluate(
     async ([u, endpoint]) => {
-      const { ResilientSocket, traceBeacon } = (window as any).R;
+      const { ResilientSocket, TracedWebSocket, traceBeacon } = (window as any).R;
+      const beacon = traceBeacon(endpoint);
+      // The SDK's own socket, and a library's TracedWebSocket, each with one round trip.
       const socket = new ResilientSocket(u);
-      traceBeacon(endpoint).watch(socket);
-      await new Promise((resolve) => socket.on('open', resolve));
-      const echoed = new Promise((resolve) => socket.on('message', resolve));
+      const traced = new TracedWebSocket(u);
+      beacon.watch(socket);
+      beacon.watch(traced);
+      await Promise.all([new Promise((resolve) => socket.on('open', resolve)), new Promise((resolve) => traced.addEventListener('open', resolve))]);
+      const echoed = Promise.all([new Promise((resolve) => socket.on('message', resolve)), new Promise((resolve) => traced.addEventListener('message', resolve))]);
       socket.send('hello');
+      traced.send('hello');
       await echoed;
     },
     [url, `${collector.origin}/beacon?key=collector-secret`] as const,
   );
-  expect(server.router.live('echo')).toBe(1);
+  expect(server.router.live('echo')).toBe(2);
   expect(collector.received).toEqual([]);
 
   await page.goto(`${server.origin}/e2e/pages/lifecycle-b.html`);
@@ -75,22 +80,25 @@ test('a navigation away delivers one beacon with the live connection’s final t
   expect(beacons).toHaveLength(1);
   expect(beacons[0]!.contentType).toMatch(/^text\/plain/);
   const body = JSON.parse(beacons[0]!.body);
-  expect(body.traces).toHaveLength(1);
-  // Chromium: still open at pagehide, the SDK ends it (1006, it cannot wait). Firefox: closed by the
-  // browser just before (1001, clean), which the SDK recognises as the unload.
+  expect(body.traces).toHaveLength(2);
+  // Chromium: still open at pagehide, the SDK (or the beacon, for the TracedWebSocket) ends them
+  // (1006: it cannot wait). Firefox: closed by the browser just before (1001, clean), recognised as the unload.
   const byBrowser = engineOf(browserName).closesBeforePagehide;
-  expect(body.traces[0]).toMatchObject({
-    cause: 'unload',
-    initiator: 'client',
-    kind: byBrowser ? 'clean' : 'abnormal',
-    code: byBrowser ? 1001 : 1006,
-    connection: 1,
-    messagesIn: 1,
-    messagesOut: 1,
-    bytesOut: 5,
-    url: server.url('echo'),
-    diagnosis: { cause: 'unload' },
-  });
+  for (const trace of body.traces) {
+    expect(trace).toMatchObject({
+      cause: 'unload',
+      initiator: 'client',
+      kind: byBrowser ? 'clean' : 'abnormal',
+      code: byBrowser ? 1001 : 1006,
+      connection: 1,
+      messagesIn: 1,
+      messagesOut: 1,
+      bytesOut: 5,
+      url: server.url('echo'),
+      diagnosis: { cause: 'unload' },
+    });
+  }
+  expect(body.traces[0].id).not.toBe(body.traces[1].id);
   expect(beacons[0]!.body).not.toContain('s3cret');
 });
 

@@ -3,8 +3,8 @@
  * `navigator.sendBeacon`, batched, and sent when the page is hidden or
  * unloaded, as the Beacon spec advises (`visibilitychange` to hidden and
  * `pagehide`; never `unload`, which mobile browsers often skip). A
- * connection still open when the page unloads gets its final trace first
- * (`cause: 'unload'`, see `handlePageLifecycle`), so it goes too.
+ * connection still open when the page unloads is ended first, with its
+ * final trace (`cause: 'unload'`), so it goes too.
  *
  * @example
  * import { traceBeacon } from 'resilient-socket/beacon';
@@ -15,8 +15,10 @@
  * @module
  */
 import { type CloseDiagnosis, diagnose } from './diagnose.js';
+import { now } from './clock.js';
 import { redactUrl } from './redact.js';
-import type { CloseTrace } from './traces.js';
+import { type CloseTrace, unloadClose } from './traces.js';
+import type { TracedWebSocket } from './traced-websocket.js';
 import { type ExportOptions, type TraceSource, watchTraces } from './watch.js';
 
 export type { ExportOptions, TraceSource } from './watch.js';
@@ -61,7 +63,13 @@ export interface BeaconOptions extends ExportOptions {
 
 /** What {@link traceBeacon} returns. */
 export interface TraceBeacon {
-  /** Reports the closes of `socket` (also one already closed, for a TracedWebSocket); returns the function that stops it. */
+  /**
+   * Reports the closes of `socket` (also one already closed, for a
+   * TracedWebSocket); returns the function that stops it. A socket still
+   * live when the page unloads is ended then, with a final trace (`cause:
+   * 'unload'`), before the beacon is sent, whatever order the page's
+   * `pagehide` listeners run in.
+   */
   watch(socket: TraceSource): () => void;
   /**
    * Sends what is waiting now, in beacons of at most `maxBatch` traces and
@@ -101,6 +109,20 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
   let queue: BeaconRecord[] = [];
   let dropped = 0;
   const stops = new Set<() => void>();
+  /** The sockets watched, to end those still live when the page unloads, before sending. */
+  const watched = new Set<TraceSource>();
+  const record = (trace: CloseTrace): BeaconRecord => (diagnosis ? { ...trace, diagnosis: diagnose(trace) } : trace);
+
+  /** Ends a socket still live at an unload, so that its final trace is in this batch; its own pagehide listener may not have run yet. */
+  const endForUnload = (socket: TraceSource) => {
+    const internal = socket as unknown as { endForUnload?(): void; abandon?(cause: 'unload', reason: string): void };
+    if (typeof internal.endForUnload === 'function') return internal.endForUnload();
+    const traced = socket as TracedWebSocket;
+    if (traced.readyState !== 3) return internal.abandon?.('unload', 'unload');
+    // Firefox closed it itself, just before: that close was the unload.
+    const corrected = unloadClose(traced.trace ?? undefined, now());
+    if (corrected) enqueue(record(redact ? { ...corrected, url: redactUrl(corrected.url) } : corrected));
+  };
 
   const enqueue = (record: BeaconRecord) => {
     // The late close of a trace still waiting replaces it; one already sent goes again.
@@ -132,11 +154,13 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
   const onHidden = () => {
     if (document.visibilityState === 'hidden') flush();
   };
-  const onPagehide = () => flush();
+  const onPagehide = (event: Event) => {
+    if (!(event as PageTransitionEvent).persisted) for (const socket of watched) endForUnload(socket);
+    flush();
+  };
   const hasDocument = typeof document !== 'undefined' && typeof document.addEventListener === 'function';
   const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function';
   if (hasDocument) document.addEventListener('visibilitychange', onHidden);
-  // Not in the capture phase: the sockets record their unload traces there first.
   if (hasWindow) window.addEventListener('pagehide', onPagehide);
 
   return {
@@ -146,13 +170,15 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
         socket,
         {
           close: (trace, verdict) => enqueue(diagnosis ? { ...trace, diagnosis: verdict } : trace),
-          late: (trace) => enqueue(diagnosis ? { ...trace, diagnosis: diagnose(trace) } : trace),
+          late: (trace) => enqueue(record(trace)),
         },
         redact,
       );
+      watched.add(socket);
       stops.add(stop);
       return () => {
         stops.delete(stop);
+        watched.delete(socket);
         stop();
       };
     },
@@ -166,6 +192,7 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
     stop() {
       for (const stop of stops) stop();
       stops.clear();
+      watched.clear();
       if (hasDocument) document.removeEventListener('visibilitychange', onHidden);
       if (hasWindow) window.removeEventListener('pagehide', onPagehide);
       flush();

@@ -27,8 +27,9 @@ export function watchLifecycle(handlers: LifecycleHandlers, network: boolean, pa
   const target = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
   if (!target || (!network && !page)) return () => {};
   const listeners: Array<[string, (event: Event) => void]> = [];
-  // pagehide in the capture phase: at the target (window), capturing listeners run before the
-  // others, so what the SDK records on pagehide is there when an app's own pagehide handler runs.
+  // pagehide in the capture phase: Firefox runs a window's capturing listeners before the others,
+  // so the unload trace is there for the app's own pagehide handlers. (Chromium runs them in the
+  // order they were added; the beacon ends the sockets it watches itself.)
   const capture = (type: string) => type === 'pagehide';
   if (network) {
     listeners.push(['offline', () => handlers.offline()], ['online', () => handlers.online()]);

@@ -174,8 +174,8 @@ export interface Options {
    * React to `pagehide` and `pageshow` with `persisted`: close before the page
    * enters the back/forward cache and reconnect when it is restored. On
    * `pagehide` without `persisted` (an unload), end the live connection with
-   * a final trace (`cause: 'unload'`) before the app's own `pagehide`
-   * listeners run, so that they can send it.
+   * a final trace (`cause: 'unload'`), for an app's `pagehide` listener
+   * added after the socket, or `resilient-socket/beacon`, to send.
    * @default true
    */
   handlePageLifecycle?: boolean;

@@ -126,6 +126,52 @@ describe('traceBeacon', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('on an unload, ends a watched TracedWebSocket that is still live, or relabels the 1001 its browser just closed it with', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { b, sent } = beacon();
+    const live = opened();
+    const early = opened();
+    const byBrowser = opened();
+    for (const s of [live, early, byBrowser]) b.watch(s.socket);
+    early.native.serverClose(1001, '', true);
+    await settle(5000);
+    byBrowser.native.serverClose(1001, '', true);
+    await settle(20);
+    // Into the back/forward cache: nothing ends.
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    expect(live.socket.readyState).toBe(1);
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(live.socket.readyState).toBe(3);
+    expect(live.native.closeCalls).toEqual([{ code: 1000, reason: 'unload' }]);
+    // The first pagehide sent what waited; what the unload changed goes again, same id: the last one counts.
+    const traces = sent.flatMap((x) => x.body.traces);
+    const of = (s: { socket: TracedWebSocket }) => traces.filter((t) => t.id === s.socket.trace!.id).map((t) => [t.cause, t.initiator, t.code]);
+    expect(of(live)).toEqual([['unload', 'client', 1006]]);
+    expect(of(early)).toEqual([['server', 'server', 1001]]);
+    expect(of(byBrowser)).toEqual([
+      ['server', 'server', 1001],
+      ['unload', 'client', 1001],
+    ]);
+    b.stop();
+  });
+
+  it('on an unload, ends a watched ResilientSocket before sending, whichever pagehide listener runs first', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    // The beacon's listener is added before the socket's, as Chromium then runs them.
+    const { b, sent } = beacon();
+    const { socket, native } = await connected({ handlePageLifecycle: true });
+    b.watch(socket);
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.body.traces.map((t) => [t.cause, t.code])).toEqual([['unload', 1006]]);
+    expect(native.closeCalls).toEqual([{ code: 1000, reason: 'unload' }]);
+    expect(socket.state).toBe('closed');
+    expect(socket.traces).toHaveLength(1);
+    b.stop();
+  });
+
   it('sends at once when maxBatch traces wait; splits a flush into batches', () => {
     const { b, sent } = beacon({ maxBatch: 2 });
     for (let i = 0; i < 5; i++) {

@@ -21,7 +21,7 @@ import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
 import { StallWatch } from './stall.js';
 import { canMove } from './transitions.js';
-import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector } from './traces.js';
+import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector, unloadClose } from './traces.js';
 import { ATTEMPT, type AttemptTarget, type ConnectionHooks, type TracedWebSocket } from './traced-websocket.js';
 import { parseSocketUrl } from './url.js';
 
@@ -45,9 +45,6 @@ const READY_STATE: Record<SocketState, number> = {
  * - `restart`: `reconnect()` was called while the connection was closing: connect again at once.
  * - `offline`, `pagehide`: wait for `online` or `pageshow`.
  */
-/** How long before an unload a 1001 close counts as the browser's own close for it (Firefox closes first). */
-const UNLOAD_CLOSE_MS = 1000;
-
 type After = 'policy' | 'stop' | 'restart' | 'offline' | 'pagehide';
 
 /**
@@ -570,7 +567,7 @@ export class ResilientSocket {
         online: () => this.resume('offline'),
         pagehide: () => this.suspend('pagehide'),
         pageshow: () => this.resume('pagehide'),
-        unload: () => this.unload(),
+        unload: () => this.endForUnload(),
       },
       this.settings.handleOffline,
       this.settings.handlePageLifecycle,
@@ -598,10 +595,13 @@ export class ResilientSocket {
 
   /**
    * The page is being unloaded: the live connection ends now, with a final
-   * trace (cause `unload`) that the app's own `pagehide` handlers can still
-   * send, and nothing follows.
+   * trace (cause `unload`), and nothing follows. Called on `pagehide`, and
+   * by the beacon before it sends, whichever runs first (Chromium runs a
+   * window's listeners in the order they were added, capturing or not).
+   * Once is enough: later calls do nothing.
+   * @internal
    */
-  private unload(): void {
+  endForUnload(): void {
     if (this.after === 'stop' && !this.current) return;
     this.course++;
     this.after = 'stop';
@@ -613,9 +613,9 @@ export class ResilientSocket {
     // Firefox closes a page's sockets itself, 1001 (Going Away), just before pagehide: that close
     // was the unload, not the server's. Its trace is sent again, corrected (same id).
     const last = this.traceBuffer.view().at(-1);
-    if (last && last.code === 1001 && last.initiator === 'server' && now() - last.closeAt < UNLOAD_CLOSE_MS) {
-      const corrected: CloseTrace = { ...last, initiator: 'client', cause: 'unload', willReconnect: false, nextDelayMs: null };
-      this.traceBuffer.replace(last, corrected);
+    const corrected = unloadClose(last, now());
+    if (corrected) {
+      this.traceBuffer.replace(last!, corrected);
       this.emit('trace', corrected);
     }
     if (this.currentState !== 'closed') {

@@ -81,6 +81,21 @@ export interface CloseTrace extends CloseInfo {
   readonly bufferedAmountAtClose: number | null;
 }
 
+/** How long before an unload a 1001 close counts as the browser's own close for it. */
+const UNLOAD_CLOSE_MS = 1000;
+
+/**
+ * Firefox closes a page's sockets itself, 1001 (Going Away), just before
+ * `pagehide` on an unload. Given the last trace and the time of the unload,
+ * returns that trace relabelled as the unload it was (`cause: 'unload'`,
+ * `initiator: 'client'`, no reconnect), or `null` when it is not such a
+ * close.
+ */
+export function unloadClose(trace: CloseTrace | undefined, at: number): CloseTrace | null {
+  if (!trace || trace.code !== 1001 || trace.initiator !== 'server' || at - trace.closeAt >= UNLOAD_CLOSE_MS) return null;
+  return { ...trace, initiator: 'client', cause: 'unload', willReconnect: false, nextDelayMs: null };
+}
+
 /** A fixed-size buffer that keeps the newest `limit` items. */
 export class RingBuffer<T> {
   private items: T[] = [];
