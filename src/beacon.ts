@@ -79,7 +79,7 @@ export interface TraceBeacon {
   flush(): boolean;
   /** Traces waiting to be sent. */
   readonly pending: number;
-  /** Traces dropped because `maxQueued` were already waiting. */
+  /** Traces dropped: because `maxQueued` were already waiting, or one alone too large for a beacon was refused. */
   readonly dropped: number;
   /** Stops watching every socket, removes the page listeners, and sends what is waiting. */
   stop(): void;
@@ -124,11 +124,11 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
     if (corrected) enqueue(record(redact ? { ...corrected, url: redactUrl(corrected.url) } : corrected));
   };
 
-  const enqueue = (record: BeaconRecord) => {
+  const enqueue = (item: BeaconRecord) => {
     // The late close of a trace still waiting replaces it; one already sent goes again.
-    const i = queue.findIndex((r) => r.id === record.id);
-    if (i >= 0) queue[i] = record;
-    else queue.push(record);
+    const i = queue.findIndex((r) => r.id === item.id);
+    if (i >= 0) queue[i] = item;
+    else queue.push(item);
     if (queue.length > maxQueued) dropped += queue.splice(0, queue.length - maxQueued).length;
     if (queue.length >= maxBatch) flush();
   };
@@ -137,7 +137,7 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
     while (queue.length > 0) {
       let count = Math.min(maxBatch, queue.length);
       let body = encode(queue.slice(0, count));
-      // Halve a batch that is too large; a single trace too large is sent anyway, and may be refused.
+      // Halve a batch that is too large; a single trace too large is tried anyway.
       while (body.length > MAX_BODY && count > 1) body = encode(queue.slice(0, (count = Math.ceil(count / 2))));
       let accepted = false;
       try {
@@ -145,7 +145,11 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
       } catch {
         accepted = false;
       }
-      if (!accepted) return false;
+      if (!accepted) {
+        if (count > 1 || body.length <= MAX_BODY) return false;
+        // One trace too large for any beacon: dropped, so that it does not hold back the others.
+        dropped++;
+      }
       queue = queue.slice(count);
     }
     return true;

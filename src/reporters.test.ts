@@ -221,6 +221,16 @@ describe('traceBeacon', () => {
     expect(sent[0]!.body.traces.map((t) => t.connection)).toHaveLength(3);
   });
 
+  it('a single trace too large for a beacon, refused, is dropped and holds back nothing', () => {
+    const { b } = beacon({}, () => false);
+    const huge = new TracedWebSocket(`ws://example.test/${'p'.repeat(70_000)}`, undefined, { WebSocket: FakeWebSocketCtor });
+    b.watch(huge);
+    huge.terminate();
+    expect(b.flush()).toBe(true);
+    expect(b.dropped).toBe(1);
+    expect(b.pending).toBe(0);
+  });
+
   it('splits a batch over 60 KB', () => {
     const { b, sent } = beacon({ maxBatch: 100 });
     for (let i = 0; i < 40; i++) {
