@@ -278,7 +278,7 @@ export function tables(r) {
       }
     }
     out.push({
-      title: '7. Engines: the SDK and the native socket in Chromium and Firefox',
+      title: '8. Engines: the SDK and the native socket in Chromium and Firefox',
       head: ['engine', 'measure', 'client', 'median', 'p95', 'reported', 'truthful'],
       rows,
       notes: [
@@ -289,7 +289,7 @@ export function tables(r) {
   }
   if (r.hooks) {
     out.push({
-      title: '8. UI hooks against a half-open peer (first open → next open)',
+      title: '9. UI hooks against a half-open peer (first open → next open)',
       head: ['hook', 'recovered', 'median', 'p95'],
       rows: r.hooks.clients.map((/** @type {any} */ c) => [
         c.client,

@@ -3,8 +3,8 @@
  * `npm run bench [-- --quick]`: resilient-socket side by side with the
  * native WebSocket, reconnecting-websocket and partysocket, in one run, in
  * real Chromium (and in Node for the storm), and the SDK beside the native
- * socket in Chromium and Firefox (table 7), and the React and Vue bindings
- * beside react-use-websocket and VueUse against a half-open peer (table 8).
+ * socket in Chromium and Firefox (table 8), and the React and Vue bindings
+ * beside react-use-websocket and VueUse against a half-open peer (table 9).
  *
  * Full run: bench/results/latest.json, latest.md, close-latency.svg and
  * storm.svg. `--quick` (the CI smoke run, under two minutes) uses fewer trials
@@ -182,10 +182,10 @@ async function main() {
       progress: (s) => progress(s + bg()),
     });
 
-    begin('8. UI hooks against a half-open peer');
+    begin('9. UI hooks against a half-open peer');
     results.hooks = await measureHooks({ context, server, trials: SETTINGS.hookTrials, limitMs: SETTINGS.hookLimitMs, progress: (s) => progress(s + bg()) });
 
-    begin('7. engines: the SDK and the native socket in Chromium and Firefox');
+    begin('8. engines: the SDK and the native socket in Chromium and Firefox');
     results.engines = await measureEngines({
       server,
       quick,
