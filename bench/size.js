@@ -33,18 +33,21 @@ import { build } from 'vite';
  * snapshots, the idle state with startClosed/open(), and nativeSocket, then
  * by each trace's id and traffic counts (612 B gzip), then by the unload
  * trace and stats.closesByDiagnosis (448 B gzip: the diagnosis without its
- * words, which stay in diagnose() and out of the core).
+ * words, which stay in diagnose() and out of the core), then by the Firefox
+ * unload rule and the recount of its stats (about 110 B gzip).
  * Raise one only with a reason in the commit that does it.
  */
 export const BUDGETS = {
-  esm: { min: 47_500, gzip: 14_350 },
-  cdn: { min: 47_600, gzip: 14_380 },
+  esm: { min: 47_900, gzip: 14_450 },
+  cdn: { min: 48_000, gzip: 14_480 },
   // TracedWebSocket alone, as an app that imports nothing else bundles it.
   traced: { min: 16_200, gzip: 6_050 },
-  // The React hook with the core (measured 48,409 / 14,846 B: the hook adds 2,652 / 1,006 B to the core).
-  react: { min: 50_200, gzip: 15_400 },
-  // The Vue composable with the core (measured 47,466 / 14,516 B: it adds 1,709 / 676 B to the core).
-  vue: { min: 49_200, gzip: 15_050 },
+  // The React hook with the core (measured 48,409 / 14,846 B: the hook adds 2,652 / 1,006 B to the core);
+  // raised with the core since (50,329 / 15,355 B).
+  react: { min: 50_700, gzip: 15_500 },
+  // The Vue composable with the core (measured 47,466 / 14,516 B: it adds 1,709 / 676 B to the core);
+  // raised with the core since (49,386 / 15,026 B).
+  vue: { min: 49_700, gzip: 15_150 },
   // The reporting entries, each alone: diagnose() with its words, the URL redaction and the entry itself,
   // none of the core (measured 7,773 / 3,263; 6,845 / 2,856; 8,434 / 3,396; 6,856 / 2,855 B; set at +5 %).
   // The beacon then grew by ending the sockets it watches on an unload (8,334 / 3,488 B).

@@ -479,6 +479,9 @@ describe('unload (pagehide not persisted)', () => {
     expect(log.trace).toHaveLength(2);
     expect(log.trace[1]).toMatchObject({ id: log.trace[0]!.id, code: 1001, wasClean: true, initiator: 'client', cause: 'unload', willReconnect: false });
     expect(socket.traces).toEqual([log.trace[1]]);
+    // Counted as what it was.
+    expect(socket.stats.closesByCause).toEqual({ unload: 1 });
+    expect(socket.stats.closesByDiagnosis).toEqual({ unload: 1 });
     expect(socket.state).toBe('closed');
     await settle(60_000);
     expect(FakeWebSocket.instances).toHaveLength(1);

@@ -615,6 +615,8 @@ export class ResilientSocket {
     const last = this.traceBuffer.view().at(-1);
     const corrected = unloadClose(last, now());
     if (corrected) {
+      const view = this.traceBuffer.view();
+      this.statsCollector.recount(last!.cause, diagnosisCause(last!, view.slice(0, -1)), 'unload', 'unload');
       this.traceBuffer.replace(last!, corrected);
       this.emit('trace', corrected);
     }

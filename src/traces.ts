@@ -203,6 +203,19 @@ export class StatsCollector {
     if (info.latencyMs !== null) this.latencies.push(info.latencyMs);
   }
 
+  /** A close counted under one cause and diagnosis turned out to be another (Firefox's own close on an unload). */
+  recount(cause: CloseCause, diagnosis: DiagnosisCause, nowCause: CloseCause, nowDiagnosis: DiagnosisCause): void {
+    this.last = null;
+    const move = <K extends string>(counts: Partial<Record<K, number>>, from: K, to: K) => {
+      const left = (counts[from] ?? 0) - 1;
+      if (left > 0) counts[from] = left;
+      else delete counts[from];
+      counts[to] = (counts[to] ?? 0) + 1;
+    };
+    move(this.byCause, cause, nowCause);
+    move(this.byDiagnosis, diagnosis, nowDiagnosis);
+  }
+
   /** Counts the diagnosis of a recorded trace. */
   diagnosed(cause: DiagnosisCause): void {
     this.last = null;
