@@ -58,6 +58,17 @@ describe('watchTraces', () => {
     socket.close();
   });
 
+  it('a corrected trace (Firefox’s own 1001 on an unload) is an update, not a second close', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { socket, native } = await connected({ handlePageLifecycle: true });
+    const seen: string[] = [];
+    watchTraces('test', socket, { close: (t) => seen.push(`close ${t.cause}`), late: (t) => seen.push(`update ${t.cause}`) });
+    native.serverClose(1001, '', true);
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(seen).toEqual(['close server', 'update unload']);
+  });
+
   it('reports a TracedWebSocket closed before it was watched; refuses anything else, by name', () => {
     const { socket } = opened();
     socket.terminate();

@@ -34,7 +34,7 @@ export interface ExportOptions {
 export interface TraceWatcher {
   /** A close: its first trace, and `diagnose()`'s verdict given the socket's traces before it. */
   close(trace: CloseTrace, diagnosis: CloseDiagnosis): void;
-  /** The same connection's trace again, now with the browser's late close. */
+  /** The same connection's trace again: with the browser's late close, or corrected (an unload). */
   late?(trace: CloseTrace): void;
   /** A reconnect was scheduled (`ResilientSocket` only). */
   reconnect?(info: ReconnectInfo): void;
@@ -55,7 +55,10 @@ export function watchTraces(what: string, source: TraceSource, watcher: TraceWat
   const clean = (trace: CloseTrace): CloseTrace => (redact ? { ...trace, url: redactUrl(trace.url) } : trace);
   const onTrace = (raw: CloseTrace) => {
     const trace = clean(raw);
-    if (pending.delete(trace.id)) {
+    const known = history.findIndex((t) => t.id === trace.id);
+    // A trace seen before, again: the browser's late close, or a close corrected (Firefox's unload).
+    if (pending.delete(trace.id) || known >= 0) {
+      if (known >= 0) history[known] = trace;
       watcher.late?.(trace);
       return;
     }
