@@ -40,8 +40,9 @@ import { build } from 'vite';
 export const BUDGETS = {
   esm: { min: 47_900, gzip: 14_450 },
   cdn: { min: 48_000, gzip: 14_480 },
-  // TracedWebSocket alone, as an app that imports nothing else bundles it.
-  traced: { min: 16_200, gzip: 6_050 },
+  // TracedWebSocket alone, as an app that imports nothing else bundles it; since grown by its own
+  // endForUnload(), the unload rule the beacon used to carry (16,210 / 5,965 B).
+  traced: { min: 16_600, gzip: 6_100 },
   // The React hook with the core (measured 48,409 / 14,846 B: the hook adds 2,652 / 1,006 B to the core);
   // raised with the core since (50,329 / 15,355 B).
   react: { min: 50_700, gzip: 15_500 },

@@ -15,10 +15,8 @@
  * @module
  */
 import { type CloseDiagnosis, diagnose } from './diagnose.js';
-import { now } from './clock.js';
 import { redactUrl } from './redact.js';
-import { type CloseTrace, unloadClose } from './traces.js';
-import type { TracedWebSocket } from './traced-websocket.js';
+import type { CloseTrace } from './traces.js';
 import { type ExportOptions, type TraceSource, watchTraces } from './watch.js';
 
 export type { ExportOptions, TraceSource } from './watch.js';
@@ -111,18 +109,6 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
   const stops = new Set<() => void>();
   /** The sockets watched, to end those still live when the page unloads, before sending. */
   const watched = new Set<TraceSource>();
-  const record = (trace: CloseTrace): BeaconRecord => (diagnosis ? { ...trace, diagnosis: diagnose(trace) } : trace);
-
-  /** Ends a socket still live at an unload, so that its final trace is in this batch; its own pagehide listener may not have run yet. */
-  const endForUnload = (socket: TraceSource) => {
-    const internal = socket as unknown as { endForUnload?(): void; abandon?(cause: 'unload', reason: string): void };
-    if (typeof internal.endForUnload === 'function') return internal.endForUnload();
-    const traced = socket as TracedWebSocket;
-    if (traced.readyState !== 3) return internal.abandon?.('unload', 'unload');
-    // Firefox closed it itself, just before: that close was the unload.
-    const corrected = unloadClose(traced.trace ?? undefined, now());
-    if (corrected) enqueue(record(redact ? { ...corrected, url: redactUrl(corrected.url) } : corrected));
-  };
 
   const enqueue = (item: BeaconRecord) => {
     // The late close of a trace still waiting replaces it; one already sent goes again.
@@ -159,7 +145,9 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
     if (document.visibilityState === 'hidden') flush();
   };
   const onPagehide = (event: Event) => {
-    if (!(event as PageTransitionEvent).persisted) for (const socket of watched) endForUnload(socket);
+    // Each watched socket still live ends now (or has its trace corrected), whatever order the
+    // page's pagehide listeners run in, so that its final trace is in this batch.
+    if (!(event as PageTransitionEvent).persisted) for (const socket of watched) (socket as unknown as { endForUnload(): void }).endForUnload();
     flush();
   };
   const hasDocument = typeof document !== 'undefined' && typeof document.addEventListener === 'function';
@@ -174,7 +162,7 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
         socket,
         {
           close: (trace, verdict) => enqueue(diagnosis ? { ...trace, diagnosis: verdict } : trace),
-          late: (trace) => enqueue(record(trace)),
+          late: (trace) => enqueue(diagnosis ? { ...trace, diagnosis: diagnose(trace) } : trace),
         },
         redact,
       );

@@ -612,10 +612,10 @@ export class ResilientSocket {
     if (socket && socket.state !== 'closed') return socket.abandon('unload', 'unload');
     // Firefox closes a page's sockets itself, 1001 (Going Away), just before pagehide: that close
     // was the unload, not the server's. Its trace is sent again, corrected (same id).
-    const last = this.traceBuffer.view().at(-1);
+    const view = this.traceBuffer.view();
+    const last = view.at(-1);
     const corrected = unloadClose(last, now());
     if (corrected) {
-      const view = this.traceBuffer.view();
       this.statsCollector.recount(last!.cause, diagnosisCause(last!, view.slice(0, -1)), 'unload', 'unload');
       this.traceBuffer.replace(last!, corrected);
       this.emit('trace', corrected);

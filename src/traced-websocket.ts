@@ -30,7 +30,7 @@ import {
 import { redactUrl, scrubError } from './redact.js';
 import { type CancelTimer, startTimer } from './timer.js';
 import { Traffic, connectionId } from './traffic.js';
-import type { CloseTrace } from './traces.js';
+import { type CloseTrace, unloadClose } from './traces.js';
 import { parseSocketUrl } from './url.js';
 
 /**
@@ -328,6 +328,22 @@ export class TracedWebSocket extends EventTarget {
     if (this.state === 'closed') return;
     this.requestedCause ??= cause;
     this.finish(1006, '', false, false, null);
+  }
+
+  /**
+   * The page is being unloaded: a live connection is abandoned with cause
+   * `unload`; one the browser closed itself just before (Firefox's 1001)
+   * gets its trace corrected to the unload, and `trace` fires again with
+   * it (same id). Unsupervised only: a ResilientSocket corrects its own.
+   * Later calls do nothing.
+   * @internal
+   */
+  endForUnload(): void {
+    if (this.state !== 'closed') return this.abandon('unload', 'unload');
+    const corrected = this.hooks ? null : unloadClose(this.record ?? undefined, now());
+    if (!corrected) return;
+    this.record = corrected;
+    this.dispatchEvent(Object.assign(new Event('trace'), { trace: corrected }));
   }
 
   /**
