@@ -4,11 +4,14 @@
  * refuses or discards, handlers that change course, secrets in URLs, and
  * input converted as the browser converts it. Fake socket, fake timers.
  */
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
+import { isProxy, reactive } from 'vue';
 import type { Options, WebSocketConstructor } from './options.js';
 import { ResilientSocket } from './resilient-socket.js';
 import { FakeWebSocket, FakeWebSocketCtor, useFakeWorld } from './test-helpers/fake-websocket.js';
 import { BASE, URL, connected, create, settle } from './test-helpers/resilient.js';
+import { TracedWebSocket } from './traced-websocket.js';
 
 useFakeWorld();
 
@@ -341,6 +344,19 @@ describe('secrets in URLs', () => {
     await socket.close();
   });
 
+  it('never reach a log or a serializer that walks the socket, which has no own properties, as the native has none', async () => {
+    const { socket } = await connected({}, `wss://user:${SECRET}@h.example/live?token=${SECRET}`);
+    socket.send('x');
+    expect(Object.keys(socket)).toEqual([]);
+    expect(JSON.stringify(socket)).toBe('{}');
+    expect(inspect(socket, { depth: Infinity, showHidden: true })).not.toContain(SECRET);
+    socket.close();
+    await settle(2000);
+    expect(socket.traces).toHaveLength(1);
+    expect(Object.keys(socket)).toEqual([]);
+    expect(inspect(socket, { depth: Infinity, showHidden: true })).not.toContain(SECRET);
+  });
+
   it('never reach the constructor’s exception', () => {
     let message = '';
     try {
@@ -366,6 +382,24 @@ describe('secrets in URLs', () => {
     expect((log.error[0]!.cause as DOMException).name).toBe('SyntaxError');
     expect(String((log.error[0]!.cause as Error).message)).not.toContain(SECRET);
     await socket.close();
+  });
+});
+
+describe('held in reactive state', () => {
+  it('is never wrapped in a Vue proxy, through which its private fields would throw: ResilientSocket and TracedWebSocket', async () => {
+    const { socket, native } = await connected();
+    const traced = new TracedWebSocket(URL, undefined, { WebSocket: FakeWebSocketCtor });
+    const state = reactive({ socket, traced });
+    expect(isProxy(state.socket) || isProxy(state.traced)).toBe(false);
+    expect(state.socket).toBe(socket);
+    expect(Object.prototype.toString.call(socket)).toBe('[object ResilientSocket]');
+    state.socket.send('through the state');
+    expect(native.sent).toEqual(['through the state']);
+    expect(state.traced.readyState).toBe(0);
+    state.traced.close();
+    state.socket.close();
+    await settle(2000);
+    expect(state.socket.state).toBe('closed');
   });
 });
 

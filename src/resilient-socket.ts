@@ -69,33 +69,33 @@ export class ResilientSocket {
   /** As `WebSocket.CLOSED`. */
   static readonly CLOSED = 3;
 
-  private readonly settings: Settings;
-  private readonly provider: () => string | URL | Promise<string | URL>;
-  private readonly emitter: Emitter<SocketEvents> = mitt<SocketEvents>();
-  private readonly engine: Engine;
-  private readonly queue: OutboundQueue;
-  private readonly traceBuffer: RingBuffer<CloseTrace>;
-  private readonly statsCollector = new StatsCollector();
-  private readonly traceOf = new WeakMap<TracedWebSocket, CloseTrace>();
-  private readonly closeWaiters: Array<(info: CloseInfo) => void> = [];
-  private current: TracedWebSocket | null = null;
-  private heartbeat: Heartbeat | null = null;
-  private stall: StallWatch | null = null;
-  private stopLifecycle: (() => void) | null = null;
-  private currentState: SocketState = 'connecting';
-  private lastUrl: string;
-  private connections = 0;
-  private retries = 0;
-  private lastDelay = 0;
+  readonly #settings: Settings;
+  readonly #provider: () => string | URL | Promise<string | URL>;
+  readonly #emitter: Emitter<SocketEvents> = mitt<SocketEvents>();
+  readonly #engine: Engine;
+  readonly #queue: OutboundQueue;
+  readonly #traceBuffer: RingBuffer<CloseTrace>;
+  readonly #statsCollector = new StatsCollector();
+  readonly #traceOf = new WeakMap<TracedWebSocket, CloseTrace>();
+  readonly #closeWaiters: Array<(info: CloseInfo) => void> = [];
+  #current: TracedWebSocket | null = null;
+  #heartbeat: Heartbeat | null = null;
+  #stall: StallWatch | null = null;
+  #stopLifecycle: (() => void) | null = null;
+  #currentState: SocketState = 'connecting';
+  #lastUrl: string;
+  #connections = 0;
+  #retries = 0;
+  #lastDelay = 0;
   /** What follows the end of the current connection, or of the wait in progress. See {@link After}. */
-  private after: After = 'policy';
+  #after: After = 'policy';
   /**
    * Counts the app's calls that change course (close, reconnect) and the
    * page's (offline, pagehide, …), so that an event about to follow can
    * tell whether a handler changed course in between.
    */
-  private course = 0;
-  private lastClose: CloseInfo | null = null;
+  #course = 0;
+  #lastClose: CloseInfo | null = null;
 
   /**
    * Starts connecting at once, or, when `handleOffline` is on and the
@@ -109,33 +109,33 @@ export class ResilientSocket {
    */
   constructor(url: UrlProvider, options?: Options) {
     if (typeof url === 'function') {
-      this.provider = url;
-      this.lastUrl = '';
+      this.#provider = url;
+      this.#lastUrl = '';
     } else {
       const parsed = parseSocketUrl(url);
-      this.provider = () => parsed;
-      this.lastUrl = parsed;
+      this.#provider = () => parsed;
+      this.#lastUrl = parsed;
     }
-    this.settings = normalizeOptions(options, defaultReconnectPolicy);
-    this.queue = new OutboundQueue(this.settings.maxQueuedMessages, this.settings.maxQueuedBytes);
-    this.traceBuffer = new RingBuffer(this.settings.traceLimit);
-    this.engine = new Engine(
+    this.#settings = normalizeOptions(options, defaultReconnectPolicy);
+    this.#queue = new OutboundQueue(this.#settings.maxQueuedMessages, this.#settings.maxQueuedBytes);
+    this.#traceBuffer = new RingBuffer(this.#settings.traceLimit);
+    this.#engine = new Engine(
       {
-        attempt: () => this.setState('connecting'),
-        resolveUrl: async () => parseSocketUrl(await this.provider()),
-        socketOptions: (target) => this.socketOptions(target),
-        adopt: (socket) => this.adopt(socket),
+        attempt: () => this.#setState('connecting'),
+        resolveUrl: async () => parseSocketUrl(await this.#provider()),
+        socketOptions: (target) => this.#socketOptions(target),
+        adopt: (socket) => this.#adopt(socket),
       },
-      this.settings.protocols,
-      this.settings.minUptime,
-      this.settings.connectTimeout,
-      this.settings.binaryType,
+      this.#settings.protocols,
+      this.#settings.minUptime,
+      this.#settings.connectTimeout,
+      this.#settings.binaryType,
     );
-    if (this.settings.startClosed) {
-      this.currentState = 'idle';
+    if (this.#settings.startClosed) {
+      this.#currentState = 'idle';
       return;
     }
-    this.begin();
+    this.#begin();
   }
 
   /**
@@ -144,22 +144,31 @@ export class ResilientSocket {
    * `close()`, `reconnect()` starts again.
    */
   open(): void {
-    if (this.currentState !== 'idle') return;
-    this.course++;
-    this.begin();
+    if (this.#currentState !== 'idle') return;
+    this.#course++;
+    this.#begin();
   }
 
   /** The first attempt, from the constructor or open(). */
-  private begin(): void {
-    this.watch();
-    if (this.settings.handleOffline && browserOffline()) {
+  #begin(): void {
+    this.#watch();
+    if (this.#settings.handleOffline && browserOffline()) {
       // A page opened offline (a PWA): wait for `online`, do not burn attempts and backoff.
-      this.after = 'offline';
-      this.setState('offline');
+      this.#after = 'offline';
+      this.#setState('offline');
       return;
     }
-    if (this.currentState === 'idle') this.setState('connecting');
-    this.engine.start(this.attemptDelay(0));
+    if (this.#currentState === 'idle') this.#setState('connecting');
+    this.#engine.start(this.#attemptDelay(0));
+  }
+
+  /**
+   * `"ResilientSocket"`, for `Object.prototype.toString`. It also keeps Vue's
+   * `reactive()` and `ref()` from wrapping the socket in a proxy, through
+   * which its private fields could not be read.
+   */
+  get [Symbol.toStringTag](): string {
+    return 'ResilientSocket';
   }
 
   /** The state, as a `WebSocket` `readyState`: 0 connecting (also reconnecting, offline), 1 open, 2 closing, 3 closed. */
@@ -169,13 +178,13 @@ export class ResilientSocket {
 
   /** The detailed state. See {@link SocketState}. */
   get state(): SocketState {
-    this.noticeClosing();
-    return this.currentState;
+    this.#noticeClosing();
+    return this.#currentState;
   }
 
   /** The URL of the current or last connection, as `WebSocket.url`; `''` before a URL provider first resolves. */
   get url(): string {
-    return this.lastUrl;
+    return this.#lastUrl;
   }
 
   /**
@@ -185,22 +194,22 @@ export class ResilientSocket {
    * handlers, which would bypass the SDK.
    */
   get nativeSocket(): WebSocketLike | null {
-    return this.current?.nativeSocket ?? null;
+    return this.#current?.nativeSocket ?? null;
   }
 
   /** The extensions the server chose on the current connection, or `''`. */
   get extensions(): string {
-    return this.current?.extensions ?? '';
+    return this.#current?.extensions ?? '';
   }
 
   /** The sub-protocol the server chose on the current connection, or `''`. */
   get protocol(): string {
-    return this.current?.protocol ?? '';
+    return this.#current?.protocol ?? '';
   }
 
   /** Bytes waiting: in the native socket's buffer plus in the SDK's queue. */
   get bufferedAmount(): number {
-    return (this.current?.bufferedAmount ?? 0) + this.queue.bytes;
+    return (this.#current?.bufferedAmount ?? 0) + this.#queue.bytes;
   }
 
   /**
@@ -209,7 +218,7 @@ export class ResilientSocket {
    * updated, so that `useSyncExternalStore` and the like can compare by identity.
    */
   get traces(): readonly CloseTrace[] {
-    return this.traceBuffer.view();
+    return this.#traceBuffer.view();
   }
 
   /**
@@ -217,17 +226,17 @@ export class ResilientSocket {
    * the same object on every read until a figure changes.
    */
   get stats(): SocketStats {
-    return this.statsCollector.snapshot(abandonedSockets());
+    return this.#statsCollector.snapshot(abandonedSockets());
   }
 
   /** Adds an event handler. */
   on<K extends keyof SocketEvents>(type: K, handler: (event: SocketEvents[K]) => void): void {
-    this.emitter.on(type, handler);
+    this.#emitter.on(type, handler);
   }
 
   /** Removes an event handler added with {@link on}. */
   off<K extends keyof SocketEvents>(type: K, handler: (event: SocketEvents[K]) => void): void {
-    this.emitter.off(type, handler);
+    this.#emitter.off(type, handler);
   }
 
   /**
@@ -246,31 +255,31 @@ export class ResilientSocket {
   send(data: SendData): boolean {
     if (arguments.length === 0) throw new TypeError('send() needs 1 argument, got 0');
     const message = toSendData(data);
-    this.noticeClosing();
-    const socket = this.current;
-    if (this.currentState === 'open' && socket) {
+    this.#noticeClosing();
+    const socket = this.#current;
+    if (this.#currentState === 'open' && socket) {
       try {
         socket.send(message);
       } catch (error) {
-        this.sendFailed(message, socket.connection, `send() failed on connection ${socket.connection}`, error);
+        this.#sendFailed(message, socket.connection, `send() failed on connection ${socket.connection}`, error);
         return false;
       }
-      this.stall?.sent();
+      this.#stall?.sent();
       return true;
     }
-    if (this.currentState === 'closed' || this.after === 'stop') {
-      this.emit('drop', { data: message, reason: 'closed' });
+    if (this.#currentState === 'closed' || this.#after === 'stop') {
+      this.#emit('drop', { data: message, reason: 'closed' });
       return false;
     }
     let copy: SendData;
     try {
       copy = snapshot(message);
     } catch (error) {
-      this.sendFailed(message, null, 'send() cannot queue this message', error);
+      this.#sendFailed(message, null, 'send() cannot queue this message', error);
       return false;
     }
-    if (!this.queue.push(copy)) {
-      this.emit('drop', { data: copy, reason: 'queue-full' });
+    if (!this.#queue.push(copy)) {
+      this.#emit('drop', { data: copy, reason: 'queue-full' });
       return false;
     }
     return true;
@@ -292,25 +301,25 @@ export class ResilientSocket {
    */
   close(code?: number, reason?: string): Promise<CloseInfo> {
     const args = normalizeCloseArgs(code, reason);
-    this.noticeClosing();
-    if (this.currentState === 'closed' && this.lastClose) return Promise.resolve(this.lastClose);
+    this.#noticeClosing();
+    if (this.#currentState === 'closed' && this.#lastClose) return Promise.resolve(this.#lastClose);
     // Each call settles with the next close reported: that of the connection it closes.
-    const settled = new Promise<CloseInfo>((resolve) => this.closeWaiters.push(resolve));
-    if (this.after === 'stop') return settled;
-    this.course++;
-    this.after = 'stop';
-    this.unwatch();
-    this.stopWatchdogs();
-    const socket = this.current;
-    this.engine.stop();
+    const settled = new Promise<CloseInfo>((resolve) => this.#closeWaiters.push(resolve));
+    if (this.#after === 'stop') return settled;
+    this.#course++;
+    this.#after = 'stop';
+    this.#unwatch();
+    this.#stopWatchdogs();
+    const socket = this.#current;
+    this.#engine.stop();
     if (socket && socket.state !== 'closed') {
-      this.setState('closing');
+      this.#setState('closing');
       // Closing already on the server's initiative, it still settles within closeTimeout.
       socket.requestClose(args.code ?? 1000, args.reason, 'user', true);
     } else {
       // No connection to close: report the cancelled attempt, as a browser reports close() during CONNECTING.
-      this.current = null;
-      this.report({
+      this.#current = null;
+      this.#report({
         code: 1006,
         codeName: closeCodeName(1006),
         reason: '',
@@ -338,155 +347,155 @@ export class ResilientSocket {
    * attempt waits a little first (see `stats.abandonedSockets`).
    */
   reconnect(): void {
-    this.course++;
-    this.retries = 0;
-    this.lastDelay = 0;
-    this.noticeClosing();
-    const socket = this.current;
+    this.#course++;
+    this.#retries = 0;
+    this.#lastDelay = 0;
+    this.#noticeClosing();
+    const socket = this.#current;
     if (socket?.state === 'closing') {
-      this.after = 'restart';
-      this.watch();
+      this.#after = 'restart';
+      this.#watch();
       return;
     }
-    if ((socket?.state === 'connecting' || socket?.state === 'open') && this.after === 'policy') {
+    if ((socket?.state === 'connecting' || socket?.state === 'open') && this.#after === 'policy') {
       socket.requestClose(1000, 'reconnect', 'reconnect', false);
       return;
     }
-    this.after = 'policy';
-    this.current = null;
-    this.watch();
-    const delay = this.attemptDelay(0);
-    this.setState(delay > 0 ? 'reconnecting' : 'connecting');
-    this.engine.start(delay);
+    this.#after = 'policy';
+    this.#current = null;
+    this.#watch();
+    const delay = this.#attemptDelay(0);
+    this.#setState(delay > 0 ? 'reconnecting' : 'connecting');
+    this.#engine.start(delay);
   }
 
   // ── connections ────────────────────────────────────────────────────────
 
   /** The options of the connection for an attempt: the SDK's, and the attempt's own. */
-  private socketOptions(target: AttemptTarget) {
-    if ('url' in target) this.lastUrl = target.url;
-    this.statsCollector.attempt();
-    const { closeTimeout, connectTimeout, redactUrl, WebSocket } = this.settings;
-    return { closeTimeout, connectTimeout, redactUrl, WebSocket, [ATTEMPT]: { connection: ++this.connections, target, hooks: this.hooks } };
+  #socketOptions(target: AttemptTarget) {
+    if ('url' in target) this.#lastUrl = target.url;
+    this.#statsCollector.attempt();
+    const { closeTimeout, connectTimeout, redactUrl, WebSocket } = this.#settings;
+    return { closeTimeout, connectTimeout, redactUrl, WebSocket, [ATTEMPT]: { connection: ++this.#connections, target, hooks: this.#hooks } };
   }
 
-  private adopt(socket: TracedWebSocket): void {
-    this.current = socket;
-    this.setState('connecting');
+  #adopt(socket: TracedWebSocket): void {
+    this.#current = socket;
+    this.#setState('connecting');
   }
 
-  private readonly hooks: ConnectionHooks = {
-    open: (socket) => this.onOpen(socket),
+  readonly #hooks: ConnectionHooks = {
+    open: (socket) => this.#onOpen(socket),
     message: (socket, event) => {
-      if (socket !== this.current) return;
-      const heartbeat = this.heartbeat;
+      if (socket !== this.#current) return;
+      const heartbeat = this.#heartbeat;
       if (heartbeat) {
         heartbeat.inbound();
         let pong = false;
         try {
           pong = heartbeat.isPong(event.data);
         } catch (error) {
-          this.emit('error', new SocketError('handler', `heartbeat.isPong threw; the message was delivered: ${String(error)}`, socket.connection, error));
+          this.#emit('error', new SocketError('handler', `heartbeat.isPong threw; the message was delivered: ${String(error)}`, socket.connection, error));
         }
-        if (pong || socket !== this.current) return;
+        if (pong || socket !== this.#current) return;
       }
-      this.emit('message', event);
+      this.#emit('message', event);
     },
     error: (socket, error) => {
-      if (socket === this.current) this.emit('error', error);
+      if (socket === this.#current) this.#emit('error', error);
     },
-    close: (socket, trace) => this.onClose(socket, trace),
-    lateClose: (socket, trace) => this.onLateClose(socket, trace),
+    close: (socket, trace) => this.#onClose(socket, trace),
+    lateClose: (socket, trace) => this.#onLateClose(socket, trace),
   };
 
-  private onOpen(socket: TracedWebSocket): void {
-    if (socket !== this.current) return;
-    this.statsCollector.open();
+  #onOpen(socket: TracedWebSocket): void {
+    if (socket !== this.#current) return;
+    this.#statsCollector.open();
     // Flush in order before anyone hears `open`, so that sends made in `state` or `open` handlers come after.
     // Stops when the connection goes (a handler closed it, or the server's Close frame came): the rest stays queued.
-    while (this.queue.length > 0 && socket === this.current && (socket.noticeClosing(), socket.state === 'open')) {
-      const data = this.queue.shift()!;
+    while (this.#queue.length > 0 && socket === this.#current && (socket.noticeClosing(), socket.state === 'open')) {
+      const data = this.#queue.shift()!;
       try {
         socket.send(data);
       } catch (error) {
         // Dropped, not put back: a message the native send() refuses would block the queue for good.
-        this.sendFailed(data, socket.connection, `Flushing the queue failed on connection ${socket.connection}`, error);
+        this.#sendFailed(data, socket.connection, `Flushing the queue failed on connection ${socket.connection}`, error);
       }
     }
     // A `drop` or `error` handler may have closed it meanwhile.
-    if (socket !== this.current || socket.state !== 'open') return;
-    this.startWatchdogs(socket);
-    this.setState('open');
-    if (socket !== this.current || this.currentState !== 'open') return;
-    this.emit('open', {
+    if (socket !== this.#current || socket.state !== 'open') return;
+    this.#startWatchdogs(socket);
+    this.#setState('open');
+    if (socket !== this.#current || this.#currentState !== 'open') return;
+    this.#emit('open', {
       connection: socket.connection,
       url: socket.url,
       protocol: socket.protocol,
-      retries: this.retries,
+      retries: this.#retries,
       connectMs: (socket.openAt ?? socket.connectAt) - socket.connectAt,
     });
   }
 
   /** Heartbeat and stall watchdogs: one connection's, started on its open and stopped on its close. */
-  private startWatchdogs(socket: TracedWebSocket): void {
-    const { heartbeat, stallTimeout } = this.settings;
+  #startWatchdogs(socket: TracedWebSocket): void {
+    const { heartbeat, stallTimeout } = this.#settings;
     if (heartbeat) {
-      this.heartbeat = new Heartbeat(heartbeat, {
+      this.#heartbeat = new Heartbeat(heartbeat, {
         send: (data) => {
           try {
             socket.send(data);
           } catch {
             // A failing send means the socket is going; its close follows.
           }
-          this.stall?.sent();
+          this.#stall?.sent();
         },
         dead: () => socket.requestClose(1000, 'heartbeat timeout', 'heartbeat', false),
         failed: (error) =>
-          this.emit('error', new SocketError('handler', `heartbeat.message threw: ${String(error)}`, socket.connection, error)),
+          this.#emit('error', new SocketError('handler', `heartbeat.message threw: ${String(error)}`, socket.connection, error)),
       });
-      this.heartbeat.start();
+      this.#heartbeat.start();
     }
     if (stallTimeout > 0) {
-      this.stall = new StallWatch(stallTimeout, {
+      this.#stall = new StallWatch(stallTimeout, {
         bufferedAmount: () => socket.bufferedAmount,
         stalled: () => socket.requestClose(1000, 'send stalled', 'stall', false),
       });
-      this.stall.sent();
+      this.#stall.sent();
     }
   }
 
-  private onClose(socket: TracedWebSocket, closed: CloseTrace): void {
-    const isCurrent = socket === this.current;
+  #onClose(socket: TracedWebSocket, closed: CloseTrace): void {
+    const isCurrent = socket === this.#current;
     if (isCurrent) {
-      this.stopWatchdogs();
-      this.current = null;
+      this.#stopWatchdogs();
+      this.#current = null;
     }
     const { code, codeName, reason, wasClean, kind, initiator, cause, latencyMs } = closed;
     const base: CloseInfo = { code, codeName, reason, wasClean, kind, initiator, cause, latencyMs, willReconnect: false, nextDelayMs: null };
-    const delay = isCurrent ? this.decide(socket, base) : null;
+    const delay = isCurrent ? this.#decide(socket, base) : null;
     const info: CloseInfo =
       delay === null ? base : { ...base, willReconnect: true, nextDelayMs: delay === 'suspended' ? null : delay };
     const trace: CloseTrace = { ...closed, ...info };
-    this.traceBuffer.push(trace);
-    this.traceOf.set(socket, trace);
-    this.statsCollector.diagnosed(diagnosisCause(trace, this.traceBuffer.view()));
-    const restarted = isCurrent && this.after === 'restart';
-    if (restarted) this.after = 'policy';
+    this.#traceBuffer.push(trace);
+    this.#traceOf.set(socket, trace);
+    this.#statsCollector.diagnosed(diagnosisCause(trace, this.#traceBuffer.view()));
+    const restarted = isCurrent && this.#after === 'restart';
+    if (restarted) this.#after = 'policy';
     if (typeof delay === 'number') {
       // reconnect() is the app's choice, not a failure: it spends no retry.
-      if (cause !== 'reconnect' && !restarted) this.retries++;
-      this.lastDelay = delay;
+      if (cause !== 'reconnect' && !restarted) this.#retries++;
+      this.#lastDelay = delay;
       // The run was stopped when close() was called; reconnect() since then asks for a new one.
-      if (this.engine.running) this.engine.setNextDelay(delay);
-      else this.engine.start(delay);
+      if (this.#engine.running) this.#engine.setNextDelay(delay);
+      else this.#engine.start(delay);
     } else if (isCurrent && delay === null) {
-      this.after = 'stop';
-      this.engine.stop();
-      this.unwatch();
+      this.#after = 'stop';
+      this.#engine.stop();
+      this.#unwatch();
     } else if (delay === 'suspended') {
-      this.engine.stop();
+      this.#engine.stop();
     }
-    this.report(info, trace, isCurrent ? delay : undefined);
+    this.#report(info, trace, isCurrent ? delay : undefined);
   }
 
   /**
@@ -494,102 +503,102 @@ export class ResilientSocket {
    * a delay in ms, `'suspended'` to wait for the network or the page, or
    * `null` to stop for good.
    */
-  private decide(socket: TracedWebSocket, info: CloseInfo): number | 'suspended' | null {
-    if (this.after === 'stop') return null;
-    if (this.after === 'offline' || this.after === 'pagehide') return 'suspended';
-    if (info.cause === 'reconnect' || this.after === 'restart') return this.attemptDelay(0);
+  #decide(socket: TracedWebSocket, info: CloseInfo): number | 'suspended' | null {
+    if (this.#after === 'stop') return null;
+    if (this.#after === 'offline' || this.#after === 'pagehide') return 'suspended';
+    if (info.cause === 'reconnect' || this.#after === 'restart') return this.#attemptDelay(0);
     // A connection that stayed up long enough proves the server healthy again.
-    if (socket.openAt !== null && now() - socket.openAt >= this.settings.minUptime) {
-      this.retries = 0;
-      this.lastDelay = 0;
+    if (socket.openAt !== null && now() - socket.openAt >= this.#settings.minUptime) {
+      this.#retries = 0;
+      this.#lastDelay = 0;
     }
-    if (this.retries >= this.settings.maxRetries) return null;
-    const proposed = backoffDelay(this.retries + 1, this.settings, this.lastDelay);
+    if (this.#retries >= this.#settings.maxRetries) return null;
+    const proposed = backoffDelay(this.#retries + 1, this.#settings, this.#lastDelay);
     let verdict: boolean | number;
     try {
-      verdict = this.settings.shouldReconnect({ ...info, willReconnect: true, nextDelayMs: proposed });
+      verdict = this.#settings.shouldReconnect({ ...info, willReconnect: true, nextDelayMs: proposed });
     } catch (error) {
-      this.emit('error', new SocketError('handler', `shouldReconnect threw; the default policy decided instead: ${String(error)}`, socket.connection, error));
+      this.#emit('error', new SocketError('handler', `shouldReconnect threw; the default policy decided instead: ${String(error)}`, socket.connection, error));
       verdict = defaultReconnectPolicy({ ...info, willReconnect: true, nextDelayMs: proposed });
     }
     if (verdict === false) return null;
-    if (verdict === true) return this.attemptDelay(proposed);
-    if (typeof verdict === 'number' && Number.isFinite(verdict) && verdict >= 0) return this.attemptDelay(Math.min(verdict, MAX_TIMER_MS));
-    this.emit('error', new SocketError('handler', `shouldReconnect must return a boolean or a delay of at least 0 ms, got ${describe(verdict)}; the backoff delay was used`, socket.connection));
-    return this.attemptDelay(proposed);
+    if (verdict === true) return this.#attemptDelay(proposed);
+    if (typeof verdict === 'number' && Number.isFinite(verdict) && verdict >= 0) return this.#attemptDelay(Math.min(verdict, MAX_TIMER_MS));
+    this.#emit('error', new SocketError('handler', `shouldReconnect must return a boolean or a delay of at least 0 ms, got ${describe(verdict)}; the backoff delay was used`, socket.connection));
+    return this.#attemptDelay(proposed);
   }
 
   /**
    * The delay before an attempt: `delay`, or longer while many abandoned
    * sockets are still closing in the browser, so as not to exhaust its pool.
    */
-  private attemptDelay(delay: number): number {
+  #attemptDelay(delay: number): number {
     return Math.max(delay, abandonedDelay(abandonedSockets()));
   }
 
   /** Emits a close and what follows it: trace, state, reconnect, and settles `close()`. */
-  private report(info: CloseInfo, trace: CloseTrace | null, delay?: number | 'suspended' | null): void {
-    const course = this.course;
-    this.lastClose = info;
-    this.statsCollector.close(info);
+  #report(info: CloseInfo, trace: CloseTrace | null, delay?: number | 'suspended' | null): void {
+    const course = this.#course;
+    this.#lastClose = info;
+    this.#statsCollector.close(info);
     if (delay !== undefined) {
-      if (typeof delay === 'number') this.setState(delay > 0 ? 'reconnecting' : 'connecting');
-      else if (delay === 'suspended') this.setState('offline');
-      else this.setState('closed');
-    } else if (this.after === 'stop' && !this.current && this.currentState !== 'closed' && !this.engine.running) {
-      this.setState('closed');
+      if (typeof delay === 'number') this.#setState(delay > 0 ? 'reconnecting' : 'connecting');
+      else if (delay === 'suspended') this.#setState('offline');
+      else this.#setState('closed');
+    } else if (this.#after === 'stop' && !this.#current && this.#currentState !== 'closed' && !this.#engine.running) {
+      this.#setState('closed');
     }
-    if (this.currentState === 'closed') this.releaseQueue();
-    this.emit('close', info);
-    if (trace) this.emit('trace', trace);
+    if (this.#currentState === 'closed') this.#releaseQueue();
+    this.#emit('close', info);
+    if (trace) this.#emit('trace', trace);
     // Unless a handler changed course meanwhile (close() or reconnect() in a `close` handler).
-    if (typeof delay === 'number' && course === this.course) this.emit('reconnect', { attempt: this.retries, delayMs: delay });
-    for (const resolve of this.closeWaiters.splice(0)) resolve(info);
+    if (typeof delay === 'number' && course === this.#course) this.#emit('reconnect', { attempt: this.#retries, delayMs: delay });
+    for (const resolve of this.#closeWaiters.splice(0)) resolve(info);
   }
 
-  private onLateClose(socket: TracedWebSocket, late: CloseTrace): void {
-    const previous = this.traceOf.get(socket);
+  #onLateClose(socket: TracedWebSocket, late: CloseTrace): void {
+    const previous = this.#traceOf.get(socket);
     if (!previous) return;
     const { nativeCloseAt, nativeLatencyMs, nativeCode, nativeWasClean } = late;
     const updated: CloseTrace = { ...previous, nativeCloseAt, nativeLatencyMs, nativeCode, nativeWasClean };
-    this.traceBuffer.replace(previous, updated);
-    this.traceOf.set(socket, updated);
-    this.emit('trace', updated);
+    this.#traceBuffer.replace(previous, updated);
+    this.#traceOf.set(socket, updated);
+    this.#emit('trace', updated);
   }
 
   // ── lifecycle ──────────────────────────────────────────────────────────
 
-  private watch(): void {
-    if (this.stopLifecycle) return;
-    this.stopLifecycle = watchLifecycle(
+  #watch(): void {
+    if (this.#stopLifecycle) return;
+    this.#stopLifecycle = watchLifecycle(
       {
-        offline: () => this.suspend('offline'),
-        online: () => this.resume('offline'),
-        pagehide: () => this.suspend('pagehide'),
-        pageshow: () => this.resume('pagehide'),
+        offline: () => this.#suspend('offline'),
+        online: () => this.#resume('offline'),
+        pagehide: () => this.#suspend('pagehide'),
+        pageshow: () => this.#resume('pagehide'),
         unload: () => this.endForUnload(),
       },
-      this.settings.handleOffline,
-      this.settings.handlePageLifecycle,
+      this.#settings.handleOffline,
+      this.#settings.handlePageLifecycle,
     );
   }
 
-  private unwatch(): void {
-    this.stopLifecycle?.();
-    this.stopLifecycle = null;
+  #unwatch(): void {
+    this.#stopLifecycle?.();
+    this.#stopLifecycle = null;
   }
 
-  private suspend(why: 'offline' | 'pagehide'): void {
-    if (this.after === 'stop' || this.currentState === 'closed') return;
-    this.course++;
-    this.after = why;
-    const socket = this.current;
+  #suspend(why: 'offline' | 'pagehide'): void {
+    if (this.#after === 'stop' || this.#currentState === 'closed') return;
+    this.#course++;
+    this.#after = why;
+    const socket = this.#current;
     if (socket && (socket.state === 'connecting' || socket.state === 'open')) {
       // A page may not send 1001; 1000 with the cause as reason tells the server why.
       socket.requestClose(1000, why, why, false);
     } else {
-      this.engine.stop();
-      this.setState('offline');
+      this.#engine.stop();
+      this.#setState('offline');
     }
   }
 
@@ -602,47 +611,47 @@ export class ResilientSocket {
    * @internal
    */
   endForUnload(): void {
-    if (this.after === 'stop' && !this.current) return;
-    this.course++;
-    this.after = 'stop';
-    this.unwatch();
-    this.stopWatchdogs();
-    this.engine.stop();
-    const socket = this.current;
+    if (this.#after === 'stop' && !this.#current) return;
+    this.#course++;
+    this.#after = 'stop';
+    this.#unwatch();
+    this.#stopWatchdogs();
+    this.#engine.stop();
+    const socket = this.#current;
     if (socket && socket.state !== 'closed') return socket.abandon('unload', 'unload');
     // Firefox closes a page's sockets itself, 1001 (Going Away), just before pagehide: that close
     // was the unload, not the server's. Its trace is sent again, corrected (same id).
-    const view = this.traceBuffer.view();
+    const view = this.#traceBuffer.view();
     const last = view.at(-1);
     const corrected = unloadClose(last, now());
     if (corrected) {
-      this.statsCollector.recount(last!.cause, diagnosisCause(last!, view.slice(0, -1)), 'unload', 'unload');
-      this.traceBuffer.replace(last!, corrected);
-      this.emit('trace', corrected);
+      this.#statsCollector.recount(last!.cause, diagnosisCause(last!, view.slice(0, -1)), 'unload', 'unload');
+      this.#traceBuffer.replace(last!, corrected);
+      this.#emit('trace', corrected);
     }
-    if (this.currentState !== 'closed') {
-      this.setState('closed');
-      this.releaseQueue();
+    if (this.#currentState !== 'closed') {
+      this.#setState('closed');
+      this.#releaseQueue();
     }
   }
 
-  private resume(why: 'offline' | 'pagehide'): void {
-    if (this.after !== why) return;
-    this.course++;
+  #resume(why: 'offline' | 'pagehide'): void {
+    if (this.#after !== why) return;
+    this.#course++;
     // Back from the back/forward cache with no network, or an `online` event while `navigator.onLine`
     // is still false (Chromium fires both on such a restore): wait for the real `online`.
-    if (this.settings.handleOffline && browserOffline()) {
-      this.after = 'offline';
-      this.setState('offline');
+    if (this.#settings.handleOffline && browserOffline()) {
+      this.#after = 'offline';
+      this.#setState('offline');
       return;
     }
-    this.after = 'policy';
-    this.retries = 0;
-    this.lastDelay = 0;
-    if (this.current) return; // Still closing: its close decides, and connects again now that nothing is suspended.
-    const delay = this.attemptDelay(0);
-    this.setState(delay > 0 ? 'reconnecting' : 'connecting');
-    this.engine.start(delay);
+    this.#after = 'policy';
+    this.#retries = 0;
+    this.#lastDelay = 0;
+    if (this.#current) return; // Still closing: its close decides, and connects again now that nothing is suspended.
+    const delay = this.#attemptDelay(0);
+    this.#setState(delay > 0 ? 'reconnecting' : 'connecting');
+    this.#engine.start(delay);
   }
 
   // ── helpers ────────────────────────────────────────────────────────────
@@ -654,47 +663,47 @@ export class ResilientSocket {
    * connection). Checked whenever the app sends or reads the state, so that
    * `open` never outlives the native socket's OPEN.
    */
-  private noticeClosing(): void {
-    const socket = this.current;
-    if (this.currentState !== 'open' || !socket) return;
+  #noticeClosing(): void {
+    const socket = this.#current;
+    if (this.#currentState !== 'open' || !socket) return;
     socket.noticeClosing();
     if (socket.state !== 'closing') return;
-    this.stopWatchdogs();
-    this.setState('closing');
+    this.#stopWatchdogs();
+    this.#setState('closing');
   }
 
   /** A message that could not be sent: an `error` (`send-failed`) and a `drop`, in that order. */
-  private sendFailed(data: SendData, connection: number | null, what: string, error: unknown): void {
-    this.emit('error', new SocketError('send-failed', `${what}: ${String(error)}`, connection, error));
-    this.emit('drop', { data, reason: 'send-failed' });
+  #sendFailed(data: SendData, connection: number | null, what: string, error: unknown): void {
+    this.#emit('error', new SocketError('send-failed', `${what}: ${String(error)}`, connection, error));
+    this.#emit('drop', { data, reason: 'send-failed' });
   }
 
-  private stopWatchdogs(): void {
-    this.heartbeat?.stop();
-    this.heartbeat = null;
-    this.stall?.stop();
-    this.stall = null;
+  #stopWatchdogs(): void {
+    this.#heartbeat?.stop();
+    this.#heartbeat = null;
+    this.#stall?.stop();
+    this.#stall = null;
   }
 
-  private releaseQueue(): void {
-    for (const data of this.queue.drain()) this.emit('drop', { data, reason: 'closed' });
+  #releaseQueue(): void {
+    for (const data of this.#queue.drain()) this.#emit('drop', { data, reason: 'closed' });
   }
 
   /** The one place the state changes, along src/transitions.ts. */
-  private setState(state: SocketState): void {
-    const previous = this.currentState;
+  #setState(state: SocketState): void {
+    const previous = this.#currentState;
     if (previous === state) return;
     if (!canMove(previous, state)) reportError(new Error(`resilient-socket: a move from ${previous} to ${state} is not in its state machine`));
-    this.currentState = state;
-    this.emit('state', { state, previous });
+    this.#currentState = state;
+    this.#emit('state', { state, previous });
   }
 
   /**
    * Calls every handler, each isolated: a handler that throws is reported as
    * an EventTarget listener's exception is, and the others still run.
    */
-  private emit<K extends keyof SocketEvents>(type: K, event: SocketEvents[K]): void {
-    const handlers = this.emitter.all.get(type);
+  #emit<K extends keyof SocketEvents>(type: K, event: SocketEvents[K]): void {
+    const handlers = this.#emitter.all.get(type);
     if (!handlers) return;
     for (const handler of handlers.slice()) {
       try {

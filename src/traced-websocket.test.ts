@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
 import type { WebSocketConstructor } from './options.js';
 import { FakeWebSocket, FakeWebSocketCtor, useFakeWorld } from './test-helpers/fake-websocket.js';
@@ -229,6 +230,20 @@ describe('TracedWebSocket: the honest close', () => {
     await settle(100);
     expect(socket.readyState).toBe(3);
     expect(() => TracedWebSocket.with({ closeTimeout: -5 })).toThrow(RangeError);
+  });
+
+  it('has no own properties, as the native socket: nothing that walks it (JSON, a log, an error tracker) sees its URL', async () => {
+    const secret = 'ws://user:SECRET@example.test/live?token=SECRET';
+    const socket = new TracedWebSocket(secret, undefined, { WebSocket: FakeWebSocketCtor });
+    socket.onmessage = () => {};
+    const seen = () => [Object.keys(socket), JSON.stringify(socket), inspect(socket, { depth: Infinity, showHidden: true }).includes('SECRET')];
+    expect(seen()).toEqual([[], '{}', false]);
+    FakeWebSocket.last().serverOpen();
+    socket.send('x');
+    socket.close();
+    await settle(2000);
+    expect(socket.trace?.kind).toBe('timeout');
+    expect(seen()).toEqual([[], '{}', false]);
   });
 
   it('redacts the URL in its trace, and a native constructor’s message that quotes it', async () => {
