@@ -60,34 +60,39 @@ export interface EngineHooks {
 
 /** Drives connection attempts. One run lasts from {@link start} to {@link stop}. */
 export class Engine {
-  private rws: ReconnectingWebSocket | null = null;
-  private active = false;
-  private cancelStart: CancelTimer | undefined;
-  private run = 0;
-  private nextDelay = 0;
-  private cancelWait: CancelTimer | undefined;
-  private endWait: (() => void) | null = null;
+  #rws: ReconnectingWebSocket | null = null;
+  #active = false;
+  #cancelStart: CancelTimer | undefined;
+  #run = 0;
+  #nextDelay = 0;
+  #cancelWait: CancelTimer | undefined;
+  #endWait: (() => void) | null = null;
   /** Abandons the URL resolution in progress, and its timeout. */
-  private endAttempt: (() => void) | null = null;
-  private pending: AttemptTarget | null = null;
-  private readonly socketClass: typeof TracedWebSocket;
+  #endAttempt: (() => void) | null = null;
+  #pending: AttemptTarget | null = null;
+  readonly #socketClass: typeof TracedWebSocket;
 
-  constructor(
-    private readonly hooks: EngineHooks,
-    private readonly protocols: string[],
-    private readonly minUptime: number,
-    private readonly connectTimeout: number,
-    private readonly binaryType: SocketBinaryType,
-  ) {
+  readonly #hooks: EngineHooks;
+  readonly #protocols: string[];
+  readonly #minUptime: number;
+  readonly #connectTimeout: number;
+  readonly #binaryType: SocketBinaryType;
+
+  constructor(hooks: EngineHooks, protocols: string[], minUptime: number, connectTimeout: number, binaryType: SocketBinaryType) {
+    this.#hooks = hooks;
+    this.#protocols = protocols;
+    this.#minUptime = minUptime;
+    this.#connectTimeout = connectTimeout;
+    this.#binaryType = binaryType;
     const take = (): TracedWebSocketSettings => {
-      const target = this.pending ?? { error: new Error('no URL was resolved for this attempt'), timedOut: false, startedAt: now() };
-      this.pending = null;
-      return this.hooks.socketOptions(target);
+      const target = this.#pending ?? { error: new Error('no URL was resolved for this attempt'), timedOut: false, startedAt: now() };
+      this.#pending = null;
+      return this.#hooks.socketOptions(target);
     };
-    const adopt = (socket: TracedWebSocket): void => this.hooks.adopt(socket);
+    const adopt = (socket: TracedWebSocket): void => this.#hooks.adopt(socket);
     const deferred = new WeakMap<object, EventListener>();
     // What the library builds with `new WS(url, protocols)`: a TracedWebSocket with the library's quirks kept out.
-    this.socketClass = class EngineSocket extends TracedWebSocket {
+    this.#socketClass = class EngineSocket extends TracedWebSocket {
       constructor(url: string, protocols?: string | string[]) {
         super(url, protocols, take());
         adopt(this);
@@ -118,7 +123,7 @@ export class Engine {
 
   /** Whether a run is under way. */
   get running(): boolean {
-    return this.active;
+    return this.#active;
   }
 
   /**
@@ -127,25 +132,25 @@ export class Engine {
    */
   start(delay = 0): void {
     this.stop();
-    const run = this.run;
-    this.active = true;
-    this.nextDelay = delay;
+    const run = this.#run;
+    this.#active = true;
+    this.#nextDelay = delay;
     // The library's constructor sets a setTimeout(…, 0) before its first attempt; called from deep in an
     // app's timer chain, a hidden tab would run it a minute late (see src/timer.ts).
-    this.cancelStart = inFreshTask(() => {
-      this.cancelStart = undefined;
-      if (run === this.run) this.create(run);
+    this.#cancelStart = inFreshTask(() => {
+      this.#cancelStart = undefined;
+      if (run === this.#run) this.#create(run);
     });
   }
 
-  private create(run: number): void {
-    this.rws = new ReconnectingWebSocket(() => this.provide(run), this.protocols.length ? this.protocols : undefined, {
-      WebSocket: this.socketClass,
+  #create(run: number): void {
+    this.#rws = new ReconnectingWebSocket(() => this.#provide(run), this.#protocols.length ? this.#protocols : undefined, {
+      WebSocket: this.#socketClass,
       // Always explicit: the library's default minimum is drawn once at import (L41).
       minReconnectionDelay: 0,
       maxReconnectionDelay: 0,
       reconnectionDelayGrowFactor: 1,
-      minUptime: this.minUptime,
+      minUptime: this.#minUptime,
       // The real connect timeout is TracedWebSocket's; the library's would report 1000 (L392–395).
       connectionTimeout: MAX_TIMER_MS,
       maxRetries: Infinity,
@@ -154,7 +159,7 @@ export class Engine {
       debug: false,
     });
     // Its default ('blob') would replace the SDK's on every socket it builds.
-    this.rws.binaryType = this.binaryType;
+    this.#rws.binaryType = this.#binaryType;
   }
 
   /**
@@ -162,22 +167,22 @@ export class Engine {
    * reported to the library. Call it before the socket's close reaches the engine.
    */
   setNextDelay(ms: number): void {
-    this.nextDelay = ms;
+    this.#nextDelay = ms;
   }
 
   /** Ends the run: no further attempt, no timer left, the URL provider not called again. */
   stop(): void {
-    this.run++;
-    this.active = false;
-    this.cancelStart?.();
-    this.cancelStart = undefined;
-    const rws = this.rws;
-    this.rws = null;
-    this.pending = null;
+    this.#run++;
+    this.#active = false;
+    this.#cancelStart?.();
+    this.#cancelStart = undefined;
+    const rws = this.#rws;
+    this.#rws = null;
+    this.#pending = null;
     // Sets the library's closed flag first, so that the released wait below constructs nothing.
     rws?.close();
-    this.endWait?.();
-    this.endAttempt?.();
+    this.#endWait?.();
+    this.#endAttempt?.();
   }
 
   /**
@@ -185,41 +190,41 @@ export class Engine {
    * this adapter owns, then resolves the URL within `connectTimeout`. It
    * never rejects (defect 5).
    */
-  private provide(run: number): Promise<string> {
+  #provide(run: number): Promise<string> {
     return new Promise<string>((resolve) => {
       const attempt = (): void => {
-        this.cancelWait?.();
-        this.cancelWait = undefined;
-        this.endWait = null;
-        if (run === this.run) this.hooks.attempt();
+        this.#cancelWait?.();
+        this.#cancelWait = undefined;
+        this.#endWait = null;
+        if (run === this.#run) this.#hooks.attempt();
         // The hook may have stopped the run (a `state` handler that calls close()).
-        if (run !== this.run) return resolve('');
+        if (run !== this.#run) return resolve('');
         const startedAt = now();
         let settled = false;
         const settle = (target: AttemptTarget): void => {
           if (settled) return;
           settled = true;
-          this.endAttempt = null;
+          this.#endAttempt = null;
           cancelTimeout();
-          if (run === this.run) this.pending = target;
+          if (run === this.#run) this.#pending = target;
           resolve('url' in target ? target.url : '');
         };
-        const cancelTimeout = startTimer(this.connectTimeout, () => settle({ error: null, timedOut: true, startedAt }));
+        const cancelTimeout = startTimer(this.#connectTimeout, () => settle({ error: null, timedOut: true, startedAt }));
         // On stop(): the run has moved on, so this settles with no target and the library builds nothing.
-        this.endAttempt = () => settle({ error: null, timedOut: false, startedAt });
+        this.#endAttempt = () => settle({ error: null, timedOut: false, startedAt });
         Promise.resolve()
-          .then(() => this.hooks.resolveUrl())
+          .then(() => this.#hooks.resolveUrl())
           .then(
             (url) => settle({ url, startedAt }),
             (error: unknown) => settle({ error, timedOut: false, startedAt }),
           );
       };
-      if (run !== this.run) return resolve('');
-      const delay = this.nextDelay;
-      this.nextDelay = 0;
+      if (run !== this.#run) return resolve('');
+      const delay = this.#nextDelay;
+      this.#nextDelay = 0;
       if (delay <= 0) return attempt();
-      this.endWait = attempt;
-      this.cancelWait = startTimer(delay, attempt);
+      this.#endWait = attempt;
+      this.#cancelWait = startTimer(delay, attempt);
     });
   }
 }

@@ -27,76 +27,79 @@ export const LATE_TICK_MS = 1_000;
 
 /** Watches one open connection. */
 export class Heartbeat {
-  private cancelTimer: CancelTimer | undefined;
-  private lastInbound = 0;
-  private pingSentAt: number | null = null;
-  private plannedAt = 0;
-  private graceUsed = false;
+  #cancelTimer: CancelTimer | undefined;
+  #lastInbound = 0;
+  #pingSentAt: number | null = null;
+  #plannedAt = 0;
+  #graceUsed = false;
 
-  constructor(
-    private readonly settings: HeartbeatSettings,
-    private readonly io: HeartbeatIO,
-  ) {}
+  readonly #settings: HeartbeatSettings;
+  readonly #io: HeartbeatIO;
+
+  constructor(settings: HeartbeatSettings, io: HeartbeatIO) {
+    this.#settings = settings;
+    this.#io = io;
+  }
 
   /** Starts watching, counting from now. */
   start(): void {
-    this.lastInbound = now();
-    this.pingSentAt = null;
-    this.schedule(this.settings.interval);
+    this.#lastInbound = now();
+    this.#pingSentAt = null;
+    this.#schedule(this.#settings.interval);
   }
 
   /** Stops watching and clears its timer. */
   stop(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 
   /** Any inbound message proves the peer alive. */
   inbound(): void {
-    this.lastInbound = now();
-    this.pingSentAt = null;
-    this.graceUsed = false;
+    this.#lastInbound = now();
+    this.#pingSentAt = null;
+    this.#graceUsed = false;
   }
 
   /** Whether `data` is the server's pong, to be consumed rather than emitted. */
   isPong(data: unknown): boolean {
-    return this.settings.isPong(data);
+    return this.#settings.isPong(data);
   }
 
   // Each tick schedules the next: a chain that Chromium would throttle to once a minute in a
   // hidden tab, were it not for startTimer (see src/timer.ts).
-  private schedule(ms: number): void {
-    this.cancelTimer?.();
-    this.plannedAt = now() + ms;
-    this.cancelTimer = startTimer(Math.max(0, ms), this.tick);
+  #schedule(ms: number): void {
+    this.#cancelTimer?.();
+    this.#plannedAt = now() + ms;
+    this.#cancelTimer = startTimer(Math.max(0, ms), this.#tick);
   }
 
-  private readonly tick = (): void => {
-    this.cancelTimer = undefined;
+  readonly #tick = (): void => {
+    this.#cancelTimer = undefined;
     const t = now();
-    const { interval, timeout } = this.settings;
-    if (this.pingSentAt !== null) {
-      const deadline = this.pingSentAt + timeout;
-      if (t < deadline) return this.schedule(deadline - t);
+    const { interval, timeout } = this.#settings;
+    if (this.#pingSentAt !== null) {
+      const deadline = this.#pingSentAt + timeout;
+      if (t < deadline) return this.#schedule(deadline - t);
       // After a late tick, let inbound messages queued behind it run before judging.
-      if (t - this.plannedAt > LATE_TICK_MS && !this.graceUsed) {
-        this.graceUsed = true;
-        return this.schedule(0);
+      if (t - this.#plannedAt > LATE_TICK_MS && !this.#graceUsed) {
+        this.#graceUsed = true;
+        return this.#schedule(0);
       }
-      this.io.dead(t - this.pingSentAt);
+      this.#io.dead(t - this.#pingSentAt);
       return;
     }
-    const due = this.lastInbound + interval;
-    if (t < due) return this.schedule(due - t);
-    const { message } = this.settings;
-    this.pingSentAt = t;
-    this.schedule(timeout);
+    const due = this.#lastInbound + interval;
+    if (t < due) return this.#schedule(due - t);
+    const { message } = this.#settings;
+    this.#pingSentAt = t;
+    this.#schedule(timeout);
     let data: SendData;
     try {
       data = typeof message === 'function' ? message() : message;
     } catch (error) {
-      return this.io.failed(error);
+      return this.#io.failed(error);
     }
-    this.io.send(data);
+    this.#io.send(data);
   };
 }

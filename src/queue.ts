@@ -56,48 +56,51 @@ export function byteLength(data: SendData): number {
 
 /** A bounded FIFO of messages waiting for an open connection. */
 export class OutboundQueue {
-  private items: SendData[] = [];
-  private sizes: number[] = [];
-  private total = 0;
+  #items: SendData[] = [];
+  #sizes: number[] = [];
+  #total = 0;
 
-  constructor(
-    private readonly maxMessages: number,
-    private readonly maxBytes: number,
-  ) {}
+  readonly #maxMessages: number;
+  readonly #maxBytes: number;
+
+  constructor(maxMessages: number, maxBytes: number) {
+    this.#maxMessages = maxMessages;
+    this.#maxBytes = maxBytes;
+  }
 
   /** Messages waiting. */
   get length(): number {
-    return this.items.length;
+    return this.#items.length;
   }
 
   /** Bytes waiting. */
   get bytes(): number {
-    return this.total;
+    return this.#total;
   }
 
   /** Adds a message; `false` (and nothing added) when it would exceed a bound. */
   push(data: SendData): boolean {
     const size = byteLength(data);
-    if (this.items.length + 1 > this.maxMessages || this.total + size > this.maxBytes) return false;
-    this.items.push(data);
-    this.sizes.push(size);
-    this.total += size;
+    if (this.#items.length + 1 > this.#maxMessages || this.#total + size > this.#maxBytes) return false;
+    this.#items.push(data);
+    this.#sizes.push(size);
+    this.#total += size;
     return true;
   }
 
   /** Removes and returns the oldest message. */
   shift(): SendData | undefined {
-    const data = this.items.shift();
-    this.total -= this.sizes.shift() ?? 0;
+    const data = this.#items.shift();
+    this.#total -= this.#sizes.shift() ?? 0;
     return data;
   }
 
   /** Removes and returns every message, oldest first. */
   drain(): SendData[] {
-    const all = this.items;
-    this.items = [];
-    this.sizes = [];
-    this.total = 0;
+    const all = this.#items;
+    this.#items = [];
+    this.#sizes = [];
+    this.#total = 0;
     return all;
   }
 }

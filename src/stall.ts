@@ -22,41 +22,44 @@ export function samplePeriod(timeout: number): number {
 
 /** Watches one open connection's send backlog. */
 export class StallWatch {
-  private cancelTimer: CancelTimer | undefined;
-  private lowest = 0;
-  private since = 0;
+  #cancelTimer: CancelTimer | undefined;
+  #lowest = 0;
+  #since = 0;
 
-  constructor(
-    private readonly timeout: number,
-    private readonly io: StallIO,
-  ) {}
+  readonly #timeout: number;
+  readonly #io: StallIO;
+
+  constructor(timeout: number, io: StallIO) {
+    this.#timeout = timeout;
+    this.#io = io;
+  }
 
   /** Call after each send: starts sampling if a backlog has appeared. */
   sent(): void {
-    if (this.cancelTimer !== undefined || this.io.bufferedAmount() === 0) return;
-    this.lowest = this.io.bufferedAmount();
-    this.since = now();
-    this.cancelTimer = startTimer(samplePeriod(this.timeout), this.sample);
+    if (this.#cancelTimer !== undefined || this.#io.bufferedAmount() === 0) return;
+    this.#lowest = this.#io.bufferedAmount();
+    this.#since = now();
+    this.#cancelTimer = startTimer(samplePeriod(this.#timeout), this.#sample);
   }
 
   /** Stops sampling. */
   stop(): void {
-    this.cancelTimer?.();
-    this.cancelTimer = undefined;
+    this.#cancelTimer?.();
+    this.#cancelTimer = undefined;
   }
 
-  private readonly sample = (): void => {
-    this.cancelTimer = undefined;
-    const buffered = this.io.bufferedAmount();
+  readonly #sample = (): void => {
+    this.#cancelTimer = undefined;
+    const buffered = this.#io.bufferedAmount();
     if (buffered === 0) return;
     const t = now();
-    if (buffered < this.lowest) {
-      this.lowest = buffered;
-      this.since = t;
-    } else if (t - this.since >= this.timeout) {
-      this.io.stalled(t - this.since);
+    if (buffered < this.#lowest) {
+      this.#lowest = buffered;
+      this.#since = t;
+    } else if (t - this.#since >= this.#timeout) {
+      this.#io.stalled(t - this.#since);
       return;
     }
-    this.cancelTimer = startTimer(samplePeriod(this.timeout), this.sample);
+    this.#cancelTimer = startTimer(samplePeriod(this.#timeout), this.#sample);
   };
 }

@@ -98,34 +98,38 @@ export function unloadClose(trace: CloseTrace | undefined, at: number): CloseTra
 
 /** A fixed-size buffer that keeps the newest `limit` items. */
 export class RingBuffer<T> {
-  private items: T[] = [];
+  #items: T[] = [];
   /** The frozen copy handed out by {@link view}, until the next change. */
-  private frozen: readonly T[] | null = null;
+  #frozen: readonly T[] | null = null;
 
-  constructor(private readonly limit: number) {}
+  readonly #limit: number;
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
 
   /** Adds an item, evicting the oldest beyond the limit. */
   push(item: T): void {
-    this.items.push(item);
-    if (this.items.length > this.limit) this.items.shift();
-    this.frozen = null;
+    this.#items.push(item);
+    if (this.#items.length > this.#limit) this.#items.shift();
+    this.#frozen = null;
   }
 
   /** Replaces `old` by `next` if it is still held. */
   replace(old: T, next: T): void {
-    const i = this.items.lastIndexOf(old);
-    if (i >= 0) this.items[i] = next;
-    this.frozen = null;
+    const i = this.#items.lastIndexOf(old);
+    if (i >= 0) this.#items[i] = next;
+    this.#frozen = null;
   }
 
   /** A copy of the items, oldest first. */
   toArray(): T[] {
-    return this.items.slice();
+    return this.#items.slice();
   }
 
   /** The items, oldest first, frozen: the same array until the buffer changes. */
   view(): readonly T[] {
-    return (this.frozen ??= Object.freeze(this.items.slice()));
+    return (this.#frozen ??= Object.freeze(this.#items.slice()));
   }
 }
 
@@ -174,52 +178,52 @@ const LATENCY_SAMPLES = 1_000;
 
 /** Accumulates {@link SocketStats}. */
 export class StatsCollector {
-  private connects = 0;
-  private attempts = 0;
-  private byKind: Record<CloseKind, number> = { clean: 0, abnormal: 0, timeout: 0 };
-  private byCause: Partial<Record<CloseCause, number>> = {};
-  private byDiagnosis: Partial<Record<DiagnosisCause, number>> = {};
-  private latencies = new RingBuffer<number>(LATENCY_SAMPLES);
+  #connects = 0;
+  #attempts = 0;
+  #byKind: Record<CloseKind, number> = { clean: 0, abnormal: 0, timeout: 0 };
+  #byCause: Partial<Record<CloseCause, number>> = {};
+  #byDiagnosis: Partial<Record<DiagnosisCause, number>> = {};
+  #latencies = new RingBuffer<number>(LATENCY_SAMPLES);
   /** The last snapshot: handed out again until a count changes. */
-  private last: SocketStats | null = null;
+  #last: SocketStats | null = null;
 
   /** Counts a connection attempt. */
   attempt(): void {
-    this.attempts++;
-    this.last = null;
+    this.#attempts++;
+    this.#last = null;
   }
 
   /** Counts an open. */
   open(): void {
-    this.connects++;
-    this.last = null;
+    this.#connects++;
+    this.#last = null;
   }
 
   /** Counts a close. */
   close(info: CloseInfo): void {
-    this.last = null;
-    this.byKind[info.kind]++;
-    this.byCause[info.cause] = (this.byCause[info.cause] ?? 0) + 1;
-    if (info.latencyMs !== null) this.latencies.push(info.latencyMs);
+    this.#last = null;
+    this.#byKind[info.kind]++;
+    this.#byCause[info.cause] = (this.#byCause[info.cause] ?? 0) + 1;
+    if (info.latencyMs !== null) this.#latencies.push(info.latencyMs);
   }
 
   /** A close counted under one cause and diagnosis turned out to be another (Firefox's own close on an unload). */
   recount(cause: CloseCause, diagnosis: DiagnosisCause, nowCause: CloseCause, nowDiagnosis: DiagnosisCause): void {
-    this.last = null;
+    this.#last = null;
     const move = <K extends string>(counts: Partial<Record<K, number>>, from: K, to: K) => {
       const left = (counts[from] ?? 0) - 1;
       if (left > 0) counts[from] = left;
       else delete counts[from];
       counts[to] = (counts[to] ?? 0) + 1;
     };
-    move(this.byCause, cause, nowCause);
-    move(this.byDiagnosis, diagnosis, nowDiagnosis);
+    move(this.#byCause, cause, nowCause);
+    move(this.#byDiagnosis, diagnosis, nowDiagnosis);
   }
 
   /** Counts the diagnosis of a recorded trace. */
   diagnosed(cause: DiagnosisCause): void {
-    this.last = null;
-    this.byDiagnosis[cause] = (this.byDiagnosis[cause] ?? 0) + 1;
+    this.#last = null;
+    this.#byDiagnosis[cause] = (this.#byDiagnosis[cause] ?? 0) + 1;
   }
 
   /**
@@ -228,15 +232,15 @@ export class StatsCollector {
    * that a UI store can compare snapshots by identity.
    */
   snapshot(abandonedSockets: number): SocketStats {
-    if (this.last && this.last.abandonedSockets === abandonedSockets) return this.last;
-    const sorted = this.latencies.toArray().sort((a, b) => a - b);
-    return (this.last = deepFreeze({
-      connects: this.connects,
-      reconnects: Math.max(0, this.connects - 1),
-      attempts: this.attempts,
-      closesByKind: { ...this.byKind },
-      closesByCause: { ...this.byCause },
-      closesByDiagnosis: { ...this.byDiagnosis },
+    if (this.#last && this.#last.abandonedSockets === abandonedSockets) return this.#last;
+    const sorted = this.#latencies.toArray().sort((a, b) => a - b);
+    return (this.#last = deepFreeze({
+      connects: this.#connects,
+      reconnects: Math.max(0, this.#connects - 1),
+      attempts: this.#attempts,
+      closesByKind: { ...this.#byKind },
+      closesByCause: { ...this.#byCause },
+      closesByDiagnosis: { ...this.#byDiagnosis },
       p50CloseLatencyMs: percentile(sorted, 50),
       p95CloseLatencyMs: percentile(sorted, 95),
       maxCloseLatencyMs: sorted.length ? sorted[sorted.length - 1]! : null,

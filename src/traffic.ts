@@ -40,56 +40,56 @@ export interface TrafficFields {
 
 /** Counts one connection's traffic. */
 export class Traffic {
-  private messagesIn = 0;
-  private messagesOut = 0;
-  private bytesIn = 0;
-  private bytesOut = 0;
-  private largestIn = 0;
-  private largestOut = 0;
-  private openAt: number | null = null;
-  private lastInAt: number | null = null;
-  private firstAt: number | null = null;
-  private silence = 0;
+  #messagesIn = 0;
+  #messagesOut = 0;
+  #bytesIn = 0;
+  #bytesOut = 0;
+  #largestIn = 0;
+  #largestOut = 0;
+  #openAt: number | null = null;
+  #lastInAt: number | null = null;
+  #firstAt: number | null = null;
+  #silence = 0;
 
   /** The connection opened: silence counts from here. */
   opened(): void {
-    this.openAt = this.lastInAt = Date.now();
+    this.#openAt = this.#lastInAt = Date.now();
   }
 
   /** A message arrived. */
   received(data: unknown): void {
     const at = Date.now();
     const size = byteSize(data);
-    this.messagesIn++;
-    this.bytesIn += size;
-    if (size > this.largestIn) this.largestIn = size;
-    if (this.lastInAt !== null && at - this.lastInAt > this.silence) this.silence = at - this.lastInAt;
-    this.lastInAt = at;
-    this.firstAt ??= at;
+    this.#messagesIn++;
+    this.#bytesIn += size;
+    if (size > this.#largestIn) this.#largestIn = size;
+    if (this.#lastInAt !== null && at - this.#lastInAt > this.#silence) this.#silence = at - this.#lastInAt;
+    this.#lastInAt = at;
+    this.#firstAt ??= at;
   }
 
   /** A message was handed to the native socket. */
   sent(data: unknown): void {
     const size = byteSize(data);
-    this.messagesOut++;
-    this.bytesOut += size;
-    if (size > this.largestOut) this.largestOut = size;
+    this.#messagesOut++;
+    this.#bytesOut += size;
+    if (size > this.#largestOut) this.#largestOut = size;
   }
 
   /** The fields for a connection that ended now. */
   fields(): TrafficFields {
     const at = Date.now();
-    const open = this.openAt;
-    const tail = this.lastInAt === null ? 0 : at - this.lastInAt;
+    const open = this.#openAt;
+    const tail = this.#lastInAt === null ? 0 : at - this.#lastInAt;
     return {
-      messagesIn: this.messagesIn,
-      messagesOut: this.messagesOut,
-      bytesIn: this.bytesIn,
-      bytesOut: this.bytesOut,
-      largestIn: this.largestIn,
-      largestOut: this.largestOut,
-      longestSilenceMs: open === null ? null : Math.max(this.silence, tail),
-      firstMessageMs: open === null || this.firstAt === null ? null : this.firstAt - open,
+      messagesIn: this.#messagesIn,
+      messagesOut: this.#messagesOut,
+      bytesIn: this.#bytesIn,
+      bytesOut: this.#bytesOut,
+      largestIn: this.#largestIn,
+      largestOut: this.#largestOut,
+      longestSilenceMs: open === null ? null : Math.max(this.#silence, tail),
+      firstMessageMs: open === null || this.#firstAt === null ? null : this.#firstAt - open,
     };
   }
 }
