@@ -226,11 +226,16 @@ export const HEARTBEAT_DEFAULTS: Readonly<HeartbeatSettings> = {
   isPong: (data) => data === 'pong',
 };
 
+// The defaults TracedWebSocket shares, as constants: an app that imports TracedWebSocket alone bundles
+// these, not the whole DEFAULTS object (bundlers drop an unused object, never an unused property).
+const CLOSE_TIMEOUT = 1_000;
+const CONNECT_TIMEOUT = 10_000;
+
 /** Defaults of every option but `shouldReconnect` and `WebSocket`, which need runtime values. */
 export const DEFAULTS = {
   protocols: [] as string[],
-  closeTimeout: 1_000,
-  connectTimeout: 10_000,
+  closeTimeout: CLOSE_TIMEOUT,
+  connectTimeout: CONNECT_TIMEOUT,
   minReconnectDelay: 1_000,
   maxReconnectDelay: 30_000,
   reconnectDelayFactor: 2,
@@ -468,9 +473,9 @@ export function normalizeTracedOptions(options: TracedWebSocketOptions | undefin
   checkKeys(options, TRACED_KEYS, '');
   const given = definedOnly(options);
   return {
-    closeTimeout: duration('closeTimeout', given.closeTimeout ?? DEFAULTS.closeTimeout),
-    connectTimeout: duration('connectTimeout', given.connectTimeout ?? DEFAULTS.connectTimeout, 1),
-    redactUrl: redaction(given.redactUrl ?? DEFAULTS.redactUrl),
+    closeTimeout: duration('closeTimeout', given.closeTimeout ?? CLOSE_TIMEOUT),
+    connectTimeout: duration('connectTimeout', given.connectTimeout ?? CONNECT_TIMEOUT, 1),
+    redactUrl: redaction(given.redactUrl ?? true),
     WebSocket: socketConstructor(given.WebSocket),
   };
 }
