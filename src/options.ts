@@ -175,7 +175,9 @@ export interface Options {
    * enters the back/forward cache and reconnect when it is restored. On
    * `pagehide` without `persisted` (an unload), end the live connection with
    * a final trace (`cause: 'unload'`), for an app's `pagehide` listener
-   * added after the socket, or `resilient-socket/beacon`, to send.
+   * added after the socket, or `resilient-socket/beacon`, to send. After a
+   * 1001 close, which may be the browser's own as it leaves the page, wait
+   * at least 1 s before reconnecting.
    * @default true
    */
   handlePageLifecycle?: boolean;

@@ -8,7 +8,7 @@
  * | 1008 Policy Violation from the server   | no          |
  * | 4000–4999 (application) from the server | no          |
  * | 1013 Try Again Later                    | yes, after 5 s + 3 × the backoff delay |
- * | anything else: 1001, 1006, 1011, 1012, 1014, heartbeat, stall, connect timeout, … | yes, after the backoff delay |
+ * | anything else: 1001, 1006, 1011, 1012, 1014, heartbeat, stall, connect timeout, … | yes, after the backoff delay (after 1001 in a page, at least 1 s: it may be the browser's own close for an unload) |
  *
  * @module
  */

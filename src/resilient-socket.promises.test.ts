@@ -521,6 +521,45 @@ describe('unload (pagehide not persisted)', () => {
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 
+  it('after a 1001 in a page, waits at least as long as an unload may take to follow it: no connection is opened for the unload to kill', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const { socket, log, native } = await connected({ handlePageLifecycle: true, minReconnectDelay: 100 });
+    native.serverClose(1001, '', true);
+    expect(log.reconnect).toEqual([{ attempt: 1, delayMs: 1000 }]);
+    expect(log.trace[0]).toMatchObject({ code: 1001, willReconnect: true, nextDelayMs: 1000 });
+    await settle(999);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    win.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: false }));
+    expect(log.trace.map((t) => t.cause)).toEqual(['server', 'unload']);
+    expect(socket.state).toBe('closed');
+    await settle(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('with no unload after it, a 1001 reconnects after that wait; other codes, and a 1001 outside a page, keep the backoff delay', async () => {
+    const win = new EventTarget();
+    vi.stubGlobal('window', win);
+    const inPage = await connected({ handlePageLifecycle: true, minReconnectDelay: 100 });
+    inPage.native.serverClose(1001, '', true);
+    await settle(1000);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    FakeWebSocket.instances[1]!.serverOpen();
+    FakeWebSocket.instances[1]!.serverClose(1011, '', true);
+    expect(inPage.log.reconnect.map((r) => r.delayMs)).toEqual([1000, 200]);
+    inPage.socket.close();
+    const ignoring = await connected({ handlePageLifecycle: false, minReconnectDelay: 100 });
+    ignoring.native.serverClose(1001, '', true);
+    expect(ignoring.log.reconnect.map((r) => r.delayMs)).toEqual([100]);
+    ignoring.socket.close();
+    vi.unstubAllGlobals();
+    const inNode = await connected({ minReconnectDelay: 100 });
+    inNode.native.serverClose(1001, '', true);
+    expect(inNode.log.reconnect.map((r) => r.delayMs)).toEqual([100]);
+    inNode.socket.close();
+  });
+
   it('a server’s 1001 long before the unload stays the server’s', async () => {
     const win = new EventTarget();
     vi.stubGlobal('window', win);

@@ -21,7 +21,7 @@ import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
 import { StallWatch } from './stall.js';
 import { canMove } from './transitions.js';
-import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector, unloadClose } from './traces.js';
+import { type CloseTrace, RingBuffer, type SocketStats, StatsCollector, UNLOAD_CLOSE_MS, mayBeUnload, unloadClose } from './traces.js';
 import { ATTEMPT, type AttemptTarget, type ConnectionHooks, type TracedWebSocket } from './traced-websocket.js';
 import { parseSocketUrl } from './url.js';
 
@@ -504,6 +504,17 @@ export class ResilientSocket {
    * `null` to stop for good.
    */
   #decide(socket: TracedWebSocket, info: CloseInfo): number | 'suspended' | null {
+    const delay = this.#policyDelay(socket, info);
+    // Firefox closes a page's sockets itself with 1001 as a navigation away begins, before pagehide
+    // (about 250 ms before it in Firefox 153 on loopback): a reconnect drawn shorter would open a
+    // connection that the unload then kills. Past the window unloadClose() allows, it was the server's.
+    const inPage = this.#settings.handlePageLifecycle && typeof window !== 'undefined';
+    if (typeof delay === 'number' && inPage && mayBeUnload(info)) return Math.max(delay, UNLOAD_CLOSE_MS);
+    return delay;
+  }
+
+  /** The delay by the course the socket is on, the backoff and the `shouldReconnect` policy. */
+  #policyDelay(socket: TracedWebSocket, info: CloseInfo): number | 'suspended' | null {
     if (this.#after === 'stop') return null;
     if (this.#after === 'offline' || this.#after === 'pagehide') return 'suspended';
     if (info.cause === 'reconnect' || this.#after === 'restart') return this.#attemptDelay(0);

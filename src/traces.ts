@@ -82,7 +82,12 @@ export interface CloseTrace extends CloseInfo {
 }
 
 /** How long before an unload a 1001 close counts as the browser's own close for it. */
-const UNLOAD_CLOSE_MS = 1000;
+export const UNLOAD_CLOSE_MS = 1000;
+
+/** Whether a close may be the browser's own for an unload: 1001 with no close asked for by this page. */
+export function mayBeUnload(close: Pick<CloseTrace, 'code' | 'initiator'>): boolean {
+  return close.code === 1001 && close.initiator === 'server';
+}
 
 /**
  * Firefox closes a page's sockets itself, 1001 (Going Away), just before
@@ -92,7 +97,7 @@ const UNLOAD_CLOSE_MS = 1000;
  * close.
  */
 export function unloadClose(trace: CloseTrace | undefined, at: number): CloseTrace | null {
-  if (!trace || trace.code !== 1001 || trace.initiator !== 'server' || at - trace.closeAt >= UNLOAD_CLOSE_MS) return null;
+  if (!trace || !mayBeUnload(trace) || at - trace.closeAt >= UNLOAD_CLOSE_MS) return null;
   return { ...trace, initiator: 'client', cause: 'unload', willReconnect: false, nextDelayMs: null };
 }
 
