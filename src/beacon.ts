@@ -15,6 +15,7 @@
  * @module
  */
 import { type CloseDiagnosis, diagnose } from './diagnose.js';
+import { pageWindow } from './lifecycle.js';
 import { redactUrl } from './redact.js';
 import type { CloseTrace } from './traces.js';
 import { type ExportOptions, type TraceSource, watchTraces } from './watch.js';
@@ -151,9 +152,9 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
     flush();
   };
   const hasDocument = typeof document !== 'undefined' && typeof document.addEventListener === 'function';
-  const hasWindow = typeof window !== 'undefined' && typeof window.addEventListener === 'function';
+  const page = pageWindow();
   if (hasDocument) document.addEventListener('visibilitychange', onHidden);
-  if (hasWindow) window.addEventListener('pagehide', onPagehide);
+  page?.addEventListener('pagehide', onPagehide);
 
   return {
     watch(socket) {
@@ -186,7 +187,7 @@ export function traceBeacon(endpoint: string | URL, options: BeaconOptions = {})
       stops.clear();
       watched.clear();
       if (hasDocument) document.removeEventListener('visibilitychange', onHidden);
-      if (hasWindow) window.removeEventListener('pagehide', onPagehide);
+      page?.removeEventListener('pagehide', onPagehide);
       flush();
     },
   };

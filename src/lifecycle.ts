@@ -20,11 +20,19 @@ export interface LifecycleHandlers {
 }
 
 /**
+ * The page's `window`, or `null` where there is none to listen on (Node, a
+ * worker): the one place that decides whether the code runs in a page.
+ */
+export function pageWindow(): Window | null {
+  return typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
+}
+
+/**
  * Listens for the lifecycle events that are switched on. Returns a function
  * that removes every listener added.
  */
 export function watchLifecycle(handlers: LifecycleHandlers, network: boolean, page: boolean): () => void {
-  const target = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
+  const target = pageWindow();
   if (!target || (!network && !page)) return () => {};
   const listeners: Array<[string, (event: Event) => void]> = [];
   // pagehide in the capture phase: Firefox runs a window's capturing listeners before the others,

@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { pageWindow } from './lifecycle.js';
 import type { CloseTrace } from './traces.js';
 import { type ExportOptions, type TraceSource, serverOf, watchTraces } from './watch.js';
 
@@ -123,7 +124,7 @@ export function openTelemetrySpans(socket: TraceSource, tracer: TracerLike, opti
     },
     options.redactUrl !== false,
   );
-  const page = typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
+  const page = pageWindow();
   page?.addEventListener('pagehide', flush);
   return () => {
     stopWatching();

@@ -15,7 +15,7 @@ import { SocketError, describe } from './errors.js';
 import type { SocketEvents, SocketState } from './events.js';
 import { Heartbeat } from './heartbeat.js';
 import { diagnosisCause } from './diagnose.js';
-import { browserOffline, watchLifecycle } from './lifecycle.js';
+import { browserOffline, pageWindow, watchLifecycle } from './lifecycle.js';
 import { MAX_TIMER_MS, type Options, type SendData, type Settings, type UrlProvider, type WebSocketLike, normalizeCloseArgs, normalizeOptions } from './options.js';
 import { defaultReconnectPolicy } from './policy.js';
 import { OutboundQueue, snapshot, toSendData } from './queue.js';
@@ -508,7 +508,7 @@ export class ResilientSocket {
     // Firefox closes a page's sockets itself with 1001 as a navigation away begins, before pagehide
     // (about 250 ms before it in Firefox 153 on loopback): a reconnect drawn shorter would open a
     // connection that the unload then kills. Past the window unloadClose() allows, it was the server's.
-    const inPage = this.#settings.handlePageLifecycle && typeof window !== 'undefined';
+    const inPage = this.#settings.handlePageLifecycle && pageWindow() !== null;
     if (typeof delay === 'number' && inPage && mayBeUnload(info)) return Math.max(delay, UNLOAD_CLOSE_MS);
     return delay;
   }
