@@ -98,25 +98,25 @@ export interface CloseClassification {
   codeName: string;
 }
 
-// RFC 6455 §7.4.1, plus the IANA "WebSocket Close Code Number Registry" additions.
-const CODE_NAMES: Readonly<Record<number, string>> = {
-  1000: 'Normal Closure',
-  1001: 'Going Away',
-  1002: 'Protocol Error',
-  1003: 'Unsupported Data',
-  1004: 'Reserved',
-  1005: 'No Status Received',
-  1006: 'Abnormal Closure',
-  1007: 'Invalid Frame Payload Data',
-  1008: 'Policy Violation',
-  1009: 'Message Too Big',
-  1010: 'Mandatory Extension',
-  1011: 'Internal Error',
-  1012: 'Service Restart',
-  1013: 'Try Again Later',
-  1014: 'Bad Gateway',
-  1015: 'TLS Handshake',
-};
+// RFC 6455 §7.4.1, plus the IANA "WebSocket Close Code Number Registry" additions: 1000 + index.
+const CODE_NAMES: readonly string[] = [
+  'Normal Closure',
+  'Going Away',
+  'Protocol Error',
+  'Unsupported Data',
+  'Reserved',
+  'No Status Received',
+  'Abnormal Closure',
+  'Invalid Frame Payload Data',
+  'Policy Violation',
+  'Message Too Big',
+  'Mandatory Extension',
+  'Internal Error',
+  'Service Restart',
+  'Try Again Later',
+  'Bad Gateway',
+  'TLS Handshake',
+];
 
 /**
  * The readable name of a close code: the RFC 6455 and IANA names for
@@ -124,9 +124,8 @@ const CODE_NAMES: Readonly<Record<number, string>> = {
  * `"Unassigned"` for the rest of 1016–2999, and `"Invalid"` outside 1000–4999.
  */
 export function closeCodeName(code: number): string {
-  const known = CODE_NAMES[code];
-  if (known) return known;
   if (!Number.isInteger(code) || code < 1000 || code > 4999) return 'Invalid';
+  if (code < 1016) return CODE_NAMES[code - 1000]!;
   if (code >= 4000) return 'Application';
   if (code >= 3000) return 'Registered';
   return 'Unassigned';
