@@ -12,21 +12,32 @@
  *   and datadog.js, which import no vendor package (the app passes its own).
  * - `vite build --mode iife`: dist/resilient-socket.iife.js, one file for a
  *   `<script>` tag, dependencies bundled, a single global `ResilientSocket`.
+ *   reconnecting-websocket is compiled from its own TypeScript source.
  * - `vite build --mode iife-min`: the same, minified, with a source map.
  * - `vite` (serve): the demo page in demo/.
  */
 /// <reference types="vitest/config" />
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vite';
 import { scenarioPlugin } from './demo/scenario-plugin.ts';
 
 const pkg = { name: 'resilient-socket' };
 
+/**
+ * reconnecting-websocket's own TypeScript source, which its package ships
+ * beside the ES5 build. The IIFE compiles it to the same target as ours:
+ * 1.9 kB instead of 2.5 kB min+gzip (classes, no ES5 helpers).
+ */
+const rwsSource = join(dirname(createRequire(import.meta.url).resolve('reconnecting-websocket/package.json')), 'reconnecting-websocket.ts');
+
 function library(mode: string): UserConfig {
   const iife = mode.startsWith('iife');
   const minify = mode === 'iife-min';
   return {
     publicDir: false,
+    resolve: iife ? { alias: [{ find: /^reconnecting-websocket$/, replacement: rwsSource }] } : {},
     build: {
       outDir: 'dist',
       emptyOutDir: false,
@@ -69,7 +80,22 @@ function library(mode: string): UserConfig {
 export default defineConfig(({ command, mode }) => {
   if (command === 'build') return library(mode);
   if (process.env.VITEST) {
-    return { test: { include: ['src/**/*.test.ts'], environment: 'node', restoreMocks: true } };
+    return {
+      test: {
+        environment: 'node',
+        restoreMocks: true,
+        projects: [
+          // reconnecting-websocket's ES5 build, as the ESM build leaves it to an app's bundler.
+          { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts'] } },
+          // The same version compiled from its TypeScript source, as the IIFE ships it: the tests that run it again.
+          {
+            extends: true,
+            resolve: { alias: [{ find: /^reconnecting-websocket$/, replacement: rwsSource }] },
+            test: { name: 'rws-source', include: ['src/engine.test.ts', 'src/resilient-socket*.test.ts', 'src/store.test.ts', 'src/reporters.test.ts'] },
+          },
+        ],
+      },
+    };
   }
   // The demo: demo/ imports the SDK from src/, and the plugin serves the scenarios under /ws/.
   return {

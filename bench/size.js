@@ -36,7 +36,8 @@ import { build } from 'vite';
  */
 export const BUDGETS = {
   esm: { min: 44_700, gzip: 14_050 },
-  cdn: { min: 44_800, gzip: 14_120 },
+  // The IIFE compiles reconnecting-websocket from its TypeScript source, to our target (41,041 / 13,213 B).
+  cdn: { min: 41_900, gzip: 13_480 },
   // TracedWebSocket alone, as an app that imports nothing else bundles it: 16,210 / 5,965 B with its
   // endForUnload(), then 14,531 / 5,654 B with # fields and without the whole DEFAULTS object.
   traced: { min: 14_850, gzip: 5_780 },

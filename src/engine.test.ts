@@ -5,6 +5,8 @@
  * Each scenario states the correct behaviour once, against a small client adapter, and runs twice:
  * against ResilientSocket (`it`: must pass) and against the raw library (`it.fails`: proves that the
  * scenario really catches the defect). Defect 6 (no close-code policy) is covered by policy.test.ts.
+ * Vitest runs this file against both builds of the library: its ES5 build (project `unit`), which an
+ * app's bundler takes, and its TypeScript source (project `rws-source`), which the IIFE compiles.
  */
 import ReconnectingWebSocket from 'reconnecting-websocket';
 import { describe, expect, it, vi } from 'vitest';
