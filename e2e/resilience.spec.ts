@@ -186,6 +186,9 @@ test('50 rapid close/reconnect/send calls in random order leave one live connect
         const rand = () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
         const id = (window as any).make(u, { minReconnectDelay: 20, maxReconnectDelay: 100, closeTimeout: 300 });
         const socket = (window as any).sockets[id];
+        // From an open connection, so that the server sees at least one whatever the timing: on a loaded
+        // machine, every connection may take longer than the gaps between the calls that close it.
+        await new Promise((resolve) => socket.on('open', resolve));
         const calls: string[] = [];
         for (let i = 0; i < 50; i++) {
           const r = rand();
